@@ -1,0 +1,53 @@
+# Everything runs from a virtualenv in .venv, installed with the pinned
+# dependency set in constraints.txt. Only python3 (3.11+) is needed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8080
+HOST ?= 127.0.0.1
+UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' constraints.txt)
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run test lint format constraints clean
+
+help:
+	@echo "make run     set up everything and serve a site with a software center"
+	@echo "             on http://$(HOST):$(PORT)/ (PORT=... HOST=... to change)"
+	@echo "make test    set up everything and run the whole test suite"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make format  format the code with ruff"
+	@echo "make constraints  re-resolve the pinned dependency set"
+
+$(STAMP): setup.py constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/psc serve --var var --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+constraints: $(STAMP)
+	$(BIN)/uv pip compile --universal --python-version 3.11 --no-header \
+		--no-annotate --quiet setup.py --extra test -o constraints.txt.new
+	( sed -n '1,2p' constraints.txt; cat constraints.txt.new ) > constraints.txt.tmp
+	rm constraints.txt.new
+	mv constraints.txt.tmp constraints.txt
+	$(BIN)/python -m collective.psc.commands.buildout_versions
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

@@ -1,0 +1,1 @@
+"""The ``psc`` console command and its subcommands."""

@@ -1,0 +1,126 @@
+"""The ``psc`` console command: one entry point with subcommands."""
+
+from collective.psc.commands.instance import ADMIN_USER
+from collective.psc.commands.instance import DEFAULT_VAR
+from collective.psc.commands.instance import DEFAULT_ZOPE_CONF
+from collective.psc.commands.instance import init_instance
+from collective.psc.commands.instance import InstanceSettings
+from collective.psc.commands.instance import login_as
+from collective.psc.commands.instance import opened_app
+from pathlib import Path
+
+import argparse
+import logging
+import os
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``psc`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="psc", description="Manage the software centers of a Plone instance."
+    )
+    parser.add_argument(
+        "-C",
+        "--zope-conf",
+        type=Path,
+        default=Path(os.environ.get("PSC_ZOPE_CONF", DEFAULT_ZOPE_CONF)),
+        help="the instance's zope.conf (default: %(default)s, or $PSC_ZOPE_CONF)",
+    )
+    parser.add_argument(
+        "--user",
+        default=ADMIN_USER,
+        help="the Zope root user to act as (default: %(default)s)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser(
+        "init",
+        help="write the instance configuration, create the site and a center",
+    )
+    init.add_argument("--var", type=Path, default=DEFAULT_VAR)
+    init.add_argument("--host", default="127.0.0.1")
+    init.add_argument("--port", type=int, default=8080)
+    init.add_argument("--threads", type=int, default=4)
+    init.add_argument("--site-id", default="Plone")
+    init.add_argument("--center-id", default="pypi")
+    init.set_defaults(handler=run_init)
+
+    serve = commands.add_parser(
+        "serve", help="run 'init', then serve the site with waitress until stopped"
+    )
+    serve.add_argument("--var", type=Path, default=DEFAULT_VAR)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--site-id", default="Plone")
+    serve.add_argument("--center-id", default="pypi")
+    serve.set_defaults(handler=run_serve)
+
+    centers = commands.add_parser(
+        "centers", help="list the software centers with their projects and files"
+    )
+    centers.set_defaults(handler=run_centers)
+    return parser
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Write the configuration and create what is missing; print how to log in."""
+    settings = _settings(args)
+    info = init_instance(settings, site_id=args.site_id, center_id=args.center_id)
+    print(f"Site:     {info['url']} ({'created' if info['site_created'] else 'kept'})")
+    print(
+        f"Index:    {info['center_url']}/ "
+        f"({'created' if info['center_created'] else 'kept'})"
+    )
+    print(f"Login:    {info['username']} / {info['password']}")
+    print(f"Config:   {settings.zope_ini}")
+    sys.stdout.flush()
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Initialise the instance, then replace this process by the WSGI server."""
+    run_init(args)
+    runwsgi = Path(sys.executable).with_name("runwsgi")
+    os.execv(runwsgi, [str(runwsgi), str(_settings(args).zope_ini)])
+    return 1
+
+
+def _settings(args: argparse.Namespace) -> InstanceSettings:
+    return InstanceSettings(
+        var=args.var, host=args.host, port=args.port, threads=args.threads
+    )
+
+
+def run_centers(args: argparse.Namespace) -> int:
+    """Print one line per software center: path, projects, files, serial."""
+    from collective.psc.services import center_stats
+    from collective.psc.services import find_centers
+    from zope.component.hooks import setSite
+
+    with opened_app(args.zope_conf) as app:
+        login_as(app, args.user)
+        rows = []
+        for site in app.objectValues("Plone Site"):
+            setSite(site)
+            rows.extend(center_stats(center=center) for center in find_centers(site=site))
+    print(f"{'center':<40} {'projects':>9} {'files':>9} {'serial':>9}  title")
+    for row in rows:
+        print(
+            f"{row.path:<40} {row.projects:>9} {row.files:>9} {row.last_serial:>9}"
+            f"  {row.title}"
+        )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``psc`` command line."""
+    args = build_parser().parse_args(argv)
+    # Plone's start-up logs many harmless warnings; show errors only.
+    logging.basicConfig(level=logging.ERROR)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dexterity content types of a software center."""

@@ -1,0 +1,99 @@
+"""A project: one PEP 503 name in a center, with its releases."""
+
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+from collective.psc import _
+from collective.psc.interfaces import IProject
+from collective.psc.interfaces import IRelease
+from collective.psc.names import version_sort_key
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from zope import schema
+from zope.interface import implementer
+
+
+class IProjectSchema(model.Schema):
+    """Fields of a project; the id is the normalized name."""
+
+    long_description = schema.Text(
+        title=_("Long description"),
+        description=_("The project's README, as uploaded."),
+        required=False,
+    )
+    long_description_content_type = schema.TextLine(
+        title=_("Long description content type"),
+        description=_("text/x-rst, text/markdown or text/plain."),
+        required=False,
+    )
+    project_urls = schema.List(
+        title=_("Project URLs"),
+        description=_("One per line: label, URL (for example 'Source, https://...')."),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
+    license = schema.TextLine(title=_("License"), required=False)
+    license_expression = schema.TextLine(
+        title=_("License expression"),
+        description=_("An SPDX license expression (PEP 639)."),
+        required=False,
+    )
+    classifiers = schema.List(
+        title=_("Classifiers"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
+    keywords = schema.List(
+        title=_("Keywords"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
+    author = schema.TextLine(title=_("Author"), required=False)
+    author_email = schema.TextLine(title=_("Author e-mail"), required=False)
+    maintainer = schema.TextLine(title=_("Maintainer"), required=False)
+    maintainer_email = schema.TextLine(title=_("Maintainer e-mail"), required=False)
+    categories = schema.List(
+        title=_("Categories"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
+
+
+@implementer(IProject, IProjectSchema)
+class Project(Container):
+    """A project in a software center."""
+
+    _ordering = "unordered"
+
+    @property
+    def name(self) -> str:
+        """Return the normalized name, which is the id."""
+        return self.getId()
+
+    @property
+    def display_name(self) -> str:
+        """Return the name as the project spells it."""
+        return self.title or self.getId()
+
+    def last_serial(self) -> int:
+        """Return the serial of the newest journal entry of this project."""
+        return aq_parent(aq_inner(self)).journal.project_serial(self.getId())
+
+    def releases(self) -> list:
+        """Return the releases, newest version first."""
+        releases = [obj for obj in self.objectValues() if IRelease.providedBy(obj)]
+        return sorted(
+            releases, key=lambda release: version_sort_key(release.version), reverse=True
+        )
+
+    def latest_release(self, *, final_only: bool = False):
+        """Return the newest release that has files, or None."""
+        for release in self.releases():
+            if final_only and release.parsed_version.is_prerelease:
+                continue
+            if release.files():
+                return release
+        return None

@@ -1,0 +1,56 @@
+"""A release: one PEP 440 version of a project, with its files."""
+
+from collective.psc import _
+from collective.psc.interfaces import IDistributionFile
+from collective.psc.interfaces import IRelease
+from collective.psc.names import maturity
+from collective.psc.names import parse_version
+from packaging.version import Version
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from zope import schema
+from zope.interface import implementer
+
+
+class IReleaseSchema(model.Schema):
+    """Fields of a release; the id is derived from the canonical version."""
+
+    version = schema.TextLine(
+        title=_("Version"),
+        description=_("The PEP 440 version, as first uploaded."),
+        required=True,
+    )
+    changelog = schema.Text(title=_("Changelog"), required=False)
+    release_date = schema.Datetime(
+        title=_("Release date"),
+        description=_("When the first file of the release was uploaded (UTC)."),
+        required=False,
+    )
+
+
+@implementer(IRelease, IReleaseSchema)
+class Release(Container):
+    """A release of a project."""
+
+    _ordering = "unordered"
+
+    @property
+    def parsed_version(self) -> Version:
+        """Return the version as a packaging Version."""
+        return parse_version(self.version)
+
+    @property
+    def maturity(self) -> str:
+        """Return dev, alpha, beta, rc or final, derived from the version."""
+        return maturity(self.version)
+
+    @property
+    def yanked(self) -> bool:
+        """Tell whether the release has files and all of them are yanked."""
+        files = self.files()
+        return bool(files) and all(item.yanked for item in files)
+
+    def files(self) -> list:
+        """Return the distribution files, sorted by filename."""
+        files = [obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)]
+        return sorted(files, key=lambda item: item.filename)

@@ -1,0 +1,75 @@
+"""Exceptions raised by the service layer, one type per failure.
+
+Every exception carries a sentence a client can show (twine prints the HTTP
+reason phrase); the protocol views translate the ``status`` to a response.
+"""
+
+
+class PSCError(Exception):
+    """Base class of the errors the service layer raises."""
+
+    status: int = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidName(PSCError):
+    """A project name that is not a valid distribution name."""
+
+
+class InvalidVersion(PSCError):
+    """A version that PEP 440 cannot parse."""
+
+
+class InvalidFilename(PSCError):
+    """A distribution filename that is unsafe or not a known archive type."""
+
+
+class Forbidden(PSCError):
+    """A user who lacks the permission for a change."""
+
+    status = 403
+
+
+class ProjectNotFound(PSCError):
+    """A project that is not in the center."""
+
+    status = 404
+
+
+class ReleaseNotFound(PSCError):
+    """A release that is not in the project."""
+
+    status = 404
+
+
+class FileNotFound(PSCError):
+    """A distribution file that is not in the center."""
+
+    status = 404
+
+
+class FileExists(PSCError):
+    """A filename that was used before, with other content."""
+
+
+class DuplicateFile(PSCError):
+    """The very same file was uploaded before."""
+
+    status = 409
+
+
+class FileTooLarge(PSCError):
+    """An archive over the center's size limit."""
+
+
+class DigestMismatch(PSCError):
+    """A digest that the client sent and that does not match the bytes."""
+
+
+class StorageNotFound(PSCError):
+    """A storage strategy name that no utility is registered for."""
+
+    status = 500

@@ -1,0 +1,63 @@
+"""Contracts of collective.psc: marker interfaces, storage and journal."""
+
+from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import BinaryIO
+from zope.interface import Attribute
+from zope.interface import Interface
+from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+
+
+class ICollectivePscLayer(IDefaultBrowserLayer):
+    """Browser layer active where collective.psc is installed."""
+
+
+class ISoftwareCenter(Interface):
+    """A folder of projects that is a Python package index."""
+
+
+class IProject(Interface):
+    """A project: one PEP 503 name in a center, holding its releases."""
+
+
+class IRelease(Interface):
+    """A release: one PEP 440 version of a project, holding its files."""
+
+
+class IDistributionFile(Interface):
+    """One archive (wheel or sdist) of a release."""
+
+
+class IArchiveStorage(Interface):
+    """Keep the bytes of distribution files; named utilities, chosen per center."""
+
+    title = Attribute("Human readable name of the strategy.")
+
+    def store(distribution: IDistributionFile, chunks: Iterable[bytes]) -> None:
+        """Write the archive of a distribution from byte chunks, within the transaction."""
+
+    def open(distribution: IDistributionFile) -> BinaryIO:
+        """Return a seekable binary file object reading the stored archive."""
+
+    def exists(distribution: IDistributionFile) -> bool:
+        """Tell whether an archive is stored for the distribution."""
+
+    def delete(distribution: IDistributionFile) -> None:
+        """Forget the archive of a distribution when the transaction commits."""
+
+
+class IJournal(Interface):
+    """Append-only record of a center's changes, numbered by a serial."""
+
+    last_serial = Attribute("The serial of the newest entry, 0 when empty.")
+
+    def append(
+        *, project: str, action: str, version: str, filename: str, user: str
+    ) -> None:
+        """Record a change; its serial is fixed in commit order."""
+
+    def project_serial(project: str) -> int:
+        """Return the serial of the newest entry of a project, 0 when none."""
+
+    def entries(since: int) -> Iterator:
+        """Iterate over the entries with a serial above ``since``, oldest first."""

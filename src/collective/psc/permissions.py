@@ -1,0 +1,7 @@
+"""Permission names of collective.psc, as declared in permissions.zcml."""
+
+AddSoftwareCenter = "collective.psc: Add Software Center"
+AddProject = "collective.psc: Add Project"
+UploadDistribution = "collective.psc: Upload Distribution"
+ManageReleases = "collective.psc: Manage Releases"
+ManageMaintainers = "collective.psc: Manage Maintainers"

@@ -1,0 +1,455 @@
+"""The service layer: every change to a center goes through these functions.
+
+Views, the ``psc`` console command and tests call them with keyword arguments.
+They check the current user's permissions, change content inside the current
+transaction and record each change in the center's journal; committing or
+aborting is the caller's business, so a replayed request repeats them safely.
+"""
+
+from Acquisition import aq_chain
+from Acquisition import aq_inner
+from collections.abc import Mapping
+from collective.psc import journal
+from collective.psc import permissions
+from collective.psc.digests import Digests
+from collective.psc.digests import stream_chunks
+from collective.psc.exceptions import DuplicateFile
+from collective.psc.exceptions import FileExists
+from collective.psc.exceptions import FileNotFound
+from collective.psc.exceptions import Forbidden
+from collective.psc.exceptions import InvalidFilename
+from collective.psc.exceptions import ProjectNotFound
+from collective.psc.exceptions import ReleaseNotFound
+from collective.psc.interfaces import ISoftwareCenter
+from collective.psc.metadata import extract_core_metadata
+from collective.psc.metadata import parse_core_metadata
+from collective.psc.names import file_id
+from collective.psc.names import normalize_name
+from collective.psc.names import parse_filename
+from collective.psc.names import ParsedFilename
+from collective.psc.names import parse_version
+from collective.psc.names import release_id
+from collective.psc.storage import DEFAULT_STORAGE
+from collective.psc.storage import get_storage
+from collective.psc.types import Center
+from collective.psc.types import Distribution
+from collective.psc.types import Project
+from collective.psc.types import Release
+from datetime import datetime
+from datetime import UTC
+from plone import api
+from plone.dexterity.interfaces import IDexterityFTI
+from plone.dexterity.utils import createContent
+from typing import Any
+from typing import BinaryIO
+from typing import NamedTuple
+from zope.component import getUtility
+
+import hashlib
+
+
+PROJECT_TYPE = "SoftwareProject"
+RELEASE_TYPE = "SoftwareRelease"
+FILE_TYPE = "DistributionFile"
+CENTER_TYPE = "SoftwareCenter"
+
+
+class CenterStats(NamedTuple):
+    """How much a center holds."""
+
+    path: str
+    title: str
+    projects: int
+    files: int
+    last_serial: int
+
+
+def get_center(context: Any) -> Center:
+    """Return the software center that holds a context (or is it)."""
+    for obj in aq_chain(aq_inner(context)):
+        if ISoftwareCenter.providedBy(obj):
+            return obj
+    raise LookupError(f"{context!r} is not inside a software center.")
+
+
+def current_user_id() -> str:
+    """Return the id of the user the request runs as."""
+    user = api.user.get_current()
+    return user.getId() or user.getUserName()
+
+
+def find_project(*, center: Center, name: str) -> Project | None:
+    """Return the project of a name in any spelling, or None."""
+    return center.get(normalize_name(name))
+
+
+def get_project(*, center: Center, name: str) -> Project:
+    """Return the project of a name in any spelling, or raise ProjectNotFound."""
+    project = find_project(center=center, name=name)
+    if project is None:
+        raise ProjectNotFound(f"There is no project {name!r} in this index.")
+    return project
+
+
+def get_or_create_project(
+    *, center: Center, name: str, fields: Mapping[str, Any] | None = None
+) -> tuple[Project, bool]:
+    """Return the project of a name, creating it when it is new."""
+    project = find_project(center=center, name=name)
+    if project is not None:
+        return project, False
+    _require(permissions.AddProject, center, f"create the project {name!r}")
+    normalized = normalize_name(name)
+    project = createContent(PROJECT_TYPE, id=normalized, title=name.strip())
+    for field, value in (fields or {}).items():
+        setattr(project, field, value)
+    project = _add(center, project)
+    user_id = current_user_id()
+    project.manage_setLocalRoles(user_id, ["Owner"])
+    project.changeOwnership(api.user.get_current())
+    project.reindexObjectSecurity()
+    center.journal.append(
+        project=normalized, action=journal.CREATE_PROJECT, user=user_id
+    )
+    return project, True
+
+
+def update_project(*, project: Project, fields: Mapping[str, Any]) -> bool:
+    """Set the fields that differ, recording the change; tell whether any did."""
+    _require(permissions.UploadDistribution, project, "change this project")
+    changed = [
+        name for name, value in fields.items() if getattr(project, name, None) != value
+    ]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(project, name, fields[name])
+    project.reindexObject()
+    project.aq_parent.journal.append(
+        project=project.getId(),
+        action=journal.UPDATE_PROJECT,
+        user=current_user_id(),
+    )
+    return True
+
+
+def find_release(*, project: Project, version: str) -> Release | None:
+    """Return the release of a version in any PEP 440 spelling, or None."""
+    return project.get(release_id(version))
+
+
+def get_or_create_release(*, project: Project, version: str) -> tuple[Release, bool]:
+    """Return the release of a version, creating it when it is new."""
+    release = find_release(project=project, version=version)
+    if release is not None:
+        return release, False
+    _require(permissions.UploadDistribution, project, "add releases to this project")
+    display = str(parse_version(version))
+    release = createContent(
+        RELEASE_TYPE,
+        id=release_id(version),
+        title=f"{project.display_name} {display}",
+        version=display,
+    )
+    release = _add(project, release)
+    project.aq_parent.journal.append(
+        project=project.getId(),
+        version=display,
+        action=journal.CREATE_RELEASE,
+        user=current_user_id(),
+    )
+    return release, True
+
+
+def add_distribution(
+    *,
+    center: Center,
+    filename: str,
+    stream: BinaryIO,
+    digests: Mapping[str, str] | None = None,
+    max_size: int | None = None,
+    display_name: str | None = None,
+) -> Distribution:
+    """Add a wheel or sdist from a stream, creating its project and release.
+
+    The archive is hashed while it streams into the center's storage; the
+    digests the client sent are checked against the bytes. The identical file
+    again raises DuplicateFile, the same filename with other bytes FileExists.
+    """
+    parsed = parse_filename(filename)
+    project = find_project(center=center, name=parsed.name)
+    if project is None:
+        _require(permissions.AddProject, center, f"create the project {parsed.name!r}")
+    else:
+        _require(permissions.UploadDistribution, project, "upload to this project")
+    storage_name = getattr(center, "storage", None) or DEFAULT_STORAGE
+    storage = get_storage(storage_name)
+    distribution = createContent(
+        FILE_TYPE,
+        id=file_id(filename),
+        title=filename,
+        filename=filename,
+        package_type=parsed.package_type,
+        python_tag=parsed.python_tag,
+        storage=storage_name,
+    )
+    seen = Digests()
+    storage.store(distribution, stream_chunks(stream, seen, max_size=max_size))
+    seen.check(dict(digests or {}))
+    _refuse_reused_filename(center=center, filename=filename, sha256=seen.hexdigest("sha256"))
+    _set_digests(distribution, seen)
+    _set_core_metadata(distribution, storage.open(distribution), parsed)
+    if project is None:
+        project, _created = get_or_create_project(
+            center=center, name=display_name or parsed.name
+        )
+    release, _created = get_or_create_release(project=project, version=str(parsed.version))
+    if release.release_date is None:
+        release.release_date = distribution.upload_time
+    if distribution.getId() in release.objectIds():
+        raise InvalidFilename(
+            f"Invalid filename {filename!r}: it clashes with another file of this "
+            "release; rename the file."
+        )
+    distribution = _add(release, distribution)
+    center.filenames[filename] = project.getId()
+    center.journal.append(
+        project=project.getId(),
+        version=release.version,
+        filename=filename,
+        action=journal.ADD_FILE,
+        user=distribution.uploader,
+    )
+    return distribution
+
+
+def find_file(*, center: Center, filename: str) -> Distribution | None:
+    """Return the distribution file of a filename, or None."""
+    project_name = center.filenames.get(filename)
+    if project_name is None or project_name not in center:
+        return None
+    parsed = parse_filename(filename)
+    release = center[project_name].get(release_id(parsed.version))
+    if release is None:
+        return None
+    return release.get(file_id(filename))
+
+
+def get_file(*, center: Center, filename: str) -> Distribution:
+    """Return the distribution file of a filename, or raise FileNotFound."""
+    distribution = find_file(center=center, filename=filename)
+    if distribution is None:
+        raise FileNotFound(f"There is no file {filename!r} in this index.")
+    return distribution
+
+
+def list_files(*, center: Center, name: str) -> list[Distribution]:
+    """Return a project's files, newest release first, then by filename."""
+    project = get_project(center=center, name=name)
+    return [item for release in project.releases() for item in release.files()]
+
+
+def open_archive(distribution: Distribution) -> BinaryIO:
+    """Return the stored archive of a distribution file opened for reading."""
+    return get_storage(distribution.storage).open(distribution)
+
+
+def yank(
+    *,
+    center: Center,
+    name: str,
+    version: str,
+    filename: str | None = None,
+    reason: str = "",
+) -> list[Distribution]:
+    """Yank (PEP 592) one file, or every file of a release; return them."""
+    return _set_yanked(
+        center=center,
+        name=name,
+        version=version,
+        filename=filename,
+        yanked=True,
+        reason=reason,
+    )
+
+
+def unyank(
+    *, center: Center, name: str, version: str, filename: str | None = None
+) -> list[Distribution]:
+    """Take back the yank of one file, or of every file of a release."""
+    return _set_yanked(
+        center=center,
+        name=name,
+        version=version,
+        filename=filename,
+        yanked=False,
+        reason="",
+    )
+
+
+def delete_file(*, center: Center, filename: str) -> None:
+    """Delete one distribution file; its filename is never used again."""
+    distribution = get_file(center=center, filename=filename)
+    release = distribution.aq_parent
+    project = release.aq_parent
+    _require(permissions.ManageReleases, project, "delete files of this project")
+    _delete_distribution(distribution)
+    center.journal.append(
+        project=project.getId(),
+        version=release.version,
+        filename=filename,
+        action=journal.REMOVE_FILE,
+        user=current_user_id(),
+    )
+
+
+def delete_release(*, center: Center, name: str, version: str) -> None:
+    """Delete a release with all its files."""
+    project = get_project(center=center, name=name)
+    release = _get_release(project=project, version=version)
+    _require(permissions.ManageReleases, project, "delete releases of this project")
+    for distribution in release.files():
+        _delete_distribution(distribution)
+    project.manage_delObjects([release.getId()])
+    center.journal.append(
+        project=project.getId(),
+        version=release.version,
+        action=journal.REMOVE_RELEASE,
+        user=current_user_id(),
+    )
+
+
+def delete_project(*, center: Center, name: str) -> None:
+    """Delete a project with all its releases and files."""
+    project = get_project(center=center, name=name)
+    _require(permissions.ManageReleases, project, "delete this project")
+    for release in project.releases():
+        for distribution in release.files():
+            _delete_distribution(distribution)
+    center.manage_delObjects([project.getId()])
+    center.journal.append(
+        project=project.getId(), action=journal.REMOVE_PROJECT, user=current_user_id()
+    )
+
+
+def find_centers(*, site: Any) -> list[Center]:
+    """Return the software centers of a site that the user may see."""
+    brains = api.content.find(context=site, portal_type=CENTER_TYPE, sort_on="path")
+    return [brain.getObject() for brain in brains]
+
+
+def center_stats(*, center: Center) -> CenterStats:
+    """Count the projects and files of a center."""
+    files = api.content.find(context=center, portal_type=FILE_TYPE)
+    return CenterStats(
+        path="/".join(center.getPhysicalPath()),
+        title=center.Title(),
+        projects=center.objectCount(),
+        files=len(files),
+        last_serial=center.journal.last_serial,
+    )
+
+
+def _add(container: Any, content: Any) -> Any:
+    """Add content under its own id (ids are derived, never renamed)."""
+    fti = getUtility(IDexterityFTI, name=content.portal_type)
+    if not fti.isConstructionAllowed(container):
+        raise Forbidden(
+            f"User {api.user.get_current().getUserName()!r} is not allowed to add "
+            f"a {fti.Title()} here."
+        )
+    container_fti = container.getTypeInfo()
+    if container_fti is not None and not container_fti.allowType(content.portal_type):
+        raise TypeError(f"{content.portal_type} cannot be added in {container!r}.")
+    container._setObject(content.id, content)
+    return container._getOb(content.id)
+
+
+def _require(permission: str, context: Any, what: str) -> None:
+    if not api.user.has_permission(permission, obj=context):
+        user = api.user.get_current().getUserName()
+        raise Forbidden(f"User {user!r} is not allowed to {what}.")
+
+
+def _get_release(*, project: Project, version: str) -> Release:
+    release = find_release(project=project, version=version)
+    if release is None:
+        raise ReleaseNotFound(
+            f"Project {project.display_name!r} has no release {version!r}."
+        )
+    return release
+
+
+def _refuse_reused_filename(*, center: Center, filename: str, sha256: str) -> None:
+    if filename not in center.filenames:
+        return
+    existing = find_file(center=center, filename=filename)
+    if existing is not None and existing.sha256 == sha256:
+        raise DuplicateFile(f"File already exists: {filename!r} was uploaded before.")
+    raise FileExists(
+        f"File already exists: {filename!r} was uploaded before with other content, "
+        "and a filename is never reused; bump the version or add a build tag."
+    )
+
+
+def _set_digests(distribution: Distribution, seen: Digests) -> None:
+    distribution.size = seen.size
+    distribution.sha256 = seen.hexdigest("sha256")
+    distribution.blake2_256 = seen.hexdigest("blake2_256")
+    distribution.md5 = seen.hexdigest("md5")
+    distribution.upload_time = datetime.now(UTC)
+    distribution.uploader = current_user_id()
+
+
+def _set_core_metadata(
+    distribution: Distribution, archive: BinaryIO, parsed: ParsedFilename
+) -> None:
+    with archive:
+        data = extract_core_metadata(archive, parsed)
+    if data is None:
+        return
+    distribution.core_metadata = data
+    distribution.core_metadata_sha256 = hashlib.sha256(data).hexdigest()
+    fields = parse_core_metadata(data)
+    distribution.metadata_fields = fields
+    distribution.requires_python = fields.get("requires_python") or None
+
+
+def _set_yanked(
+    *,
+    center: Center,
+    name: str,
+    version: str,
+    filename: str | None,
+    yanked: bool,
+    reason: str,
+) -> list[Distribution]:
+    project = get_project(center=center, name=name)
+    release = _get_release(project=project, version=version)
+    _require(permissions.ManageReleases, project, "yank releases of this project")
+    if filename is None:
+        targets = release.files()
+    else:
+        targets = [item for item in release.files() if item.filename == filename]
+        if not targets:
+            raise FileNotFound(
+                f"Release {release.version} of {project.display_name!r} has no file "
+                f"{filename!r}."
+            )
+    for distribution in targets:
+        distribution.yanked = yanked
+        distribution.yanked_reason = reason if yanked else None
+        distribution.reindexObject()
+    center.journal.append(
+        project=project.getId(),
+        version=release.version,
+        filename=filename or "",
+        action=journal.YANK if yanked else journal.UNYANK,
+        user=current_user_id(),
+    )
+    return targets
+
+
+def _delete_distribution(distribution: Distribution) -> None:
+    get_storage(distribution.storage).delete(distribution)
+    distribution.aq_parent.manage_delObjects([distribution.getId()])

@@ -1,0 +1,43 @@
+"""Test layers: a Plone site with collective.psc installed and a center."""
+
+from plone.app.testing import applyProfile
+from plone.app.testing import FunctionalTesting
+from plone.app.testing import IntegrationTesting
+from plone.app.testing import PLONE_FIXTURE
+from plone.app.testing import PloneSandboxLayer
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.testing.zope import WSGI_SERVER_FIXTURE
+
+import collective.psc
+
+
+class CollectivePscLayer(PloneSandboxLayer):
+    """Install collective.psc into a Plone site."""
+
+    defaultBases = (PLONE_FIXTURE,)
+
+    def setUpZope(self, app, configurationContext) -> None:
+        """Load the package's ZCML."""
+        self.loadZCML(package=collective.psc)
+
+    def setUpPloneSite(self, portal) -> None:
+        """Apply the default profile."""
+        applyProfile(portal, "collective.psc:default")
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+
+
+FIXTURE = CollectivePscLayer()
+
+INTEGRATION_TESTING = IntegrationTesting(
+    bases=(FIXTURE,), name="CollectivePscLayer:IntegrationTesting"
+)
+
+FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(FIXTURE,), name="CollectivePscLayer:FunctionalTesting"
+)
+
+SERVER_TESTING = FunctionalTesting(
+    bases=(FIXTURE, WSGI_SERVER_FIXTURE),
+    name="CollectivePscLayer:ServerTesting",
+)

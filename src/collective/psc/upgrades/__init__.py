@@ -1,0 +1,1 @@
+"""Upgrade steps of the collective.psc:default profile."""
