@@ -33,7 +33,10 @@ def wheel(tmp_path):
 
 
 def actions(center):
-    return [(entry.action, entry.project, entry.filename) for entry in center.journal.entries()]
+    return [
+        (entry.action, entry.project, entry.filename)
+        for entry in center.journal.entries()
+    ]
 
 
 class TestProjects:
@@ -43,7 +46,9 @@ class TestProjects:
         assert created
         assert project.getId() == "foo-bar"
         assert project.display_name == "Foo.Bar"
-        assert aq_base(services.find_project(center=center, name=spelling)) is aq_base(project)
+        assert aq_base(services.find_project(center=center, name=spelling)) is aq_base(
+            project
+        )
         again, created = services.get_or_create_project(center=center, name=spelling)
         assert aq_base(again) is aq_base(project)
         assert not created
@@ -74,7 +79,9 @@ class TestReleases:
     )
     def test_equal_versions_are_one_release(self, center, first, second):
         project, _ = services.get_or_create_project(center=center, name="demo")
-        release, created = services.get_or_create_release(project=project, version=first)
+        release, created = services.get_or_create_release(
+            project=project, version=first
+        )
         assert created
         same, created = services.get_or_create_release(project=project, version=second)
         assert aq_base(same) is aq_base(release)
@@ -112,7 +119,9 @@ class TestReleases:
 
     def test_local_version_release_id(self, center):
         project, _ = services.get_or_create_project(center=center, name="demo")
-        release, _ = services.get_or_create_release(project=project, version="1.0+abc.5")
+        release, _ = services.get_or_create_release(
+            project=project, version="1.0+abc.5"
+        )
         assert release.getId() == "1_abc.5"
         assert release.version == "1.0+abc.5"
 
@@ -151,7 +160,9 @@ class TestAddDistribution:
         upload(center, wheel)
         upload(center, sdist)
         files = services.list_files(center=center, name="Foo.Bar")
-        assert sorted(item.filename for item in files) == sorted([wheel.name, sdist.name])
+        assert sorted(item.filename for item in files) == sorted(
+            [wheel.name, sdist.name]
+        )
         assert {item.package_type for item in files} == {"sdist", "bdist_wheel"}
         assert list(center["foo-bar"].objectIds()) == ["1"]
 
@@ -221,7 +232,9 @@ class TestYankAndDelete:
     def test_yank_release_and_unyank(self, center, tmp_path, wheel):
         upload(center, wheel)
         upload(center, build_sdist(tmp_path, "foo_bar", "1.0"))
-        yanked = services.yank(center=center, name="foo_bar", version="1.0.0", reason="broken")
+        yanked = services.yank(
+            center=center, name="foo_bar", version="1.0.0", reason="broken"
+        )
         assert len(yanked) == 2
         release = center["foo-bar"]["1"]
         assert release.yanked
@@ -238,7 +251,11 @@ class TestYankAndDelete:
         upload(center, wheel)
         upload(center, build_sdist(tmp_path, "foo_bar", "1.0"))
         services.yank(
-            center=center, name="foo-bar", version="1.0", filename=wheel.name, reason="x"
+            center=center,
+            name="foo-bar",
+            version="1.0",
+            filename=wheel.name,
+            reason="x",
         )
         release = center["foo-bar"]["1"]
         assert [item.yanked for item in release.files()].count(True) == 1

@@ -34,7 +34,7 @@ class IArchiveStorage(Interface):
     title = Attribute("Human readable name of the strategy.")
 
     def store(distribution: IDistributionFile, chunks: Iterable[bytes]) -> None:
-        """Write the archive of a distribution from byte chunks, within the transaction."""
+        """Write the archive of a distribution from byte chunks, in the transaction."""
 
     def open(distribution: IDistributionFile) -> BinaryIO:
         """Return a seekable binary file object reading the stored archive."""

@@ -10,8 +10,8 @@ only after commit; nothing else stores it, everything asks the journal.
 
 from BTrees.LOBTree import LOBTree
 from BTrees.OLBTree import OLBTree
-from collective.psc.interfaces import IJournal
 from collections.abc import Iterator
+from collective.psc.interfaces import IJournal
 from datetime import datetime
 from datetime import UTC
 from persistent import Persistent

@@ -7,10 +7,24 @@ from typing import BinaryIO
 
 import tarfile
 import zipfile
+import zlib
 
 
 # A core metadata file holds the README; anything larger is not one.
 MAX_METADATA_SIZE = 8 * 1024 * 1024
+
+# What zipfile, tarfile and zlib raise for archives that are damaged,
+# encrypted or use a compression method Python lacks.
+CORRUPT_ARCHIVE_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    tarfile.TarError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 def extract_core_metadata(archive: BinaryIO, parsed: ParsedFilename) -> bytes | None:
@@ -19,7 +33,7 @@ def extract_core_metadata(archive: BinaryIO, parsed: ParsedFilename) -> bytes | 
         if parsed.package_type == SDIST and parsed.filename.endswith(".tar.gz"):
             return _from_tar(archive)
         return _from_zip(archive, parsed)
-    except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile):
+    except CORRUPT_ARCHIVE_ERRORS:
         return None
 
 
@@ -31,24 +45,44 @@ def parse_core_metadata(data: bytes) -> dict:
 
 def _from_zip(archive: BinaryIO, parsed: ParsedFilename) -> bytes | None:
     with zipfile.ZipFile(archive) as zipped:
-        wanted = "METADATA" if parsed.package_type != SDIST else "PKG-INFO"
-        for info in zipped.infolist():
-            parts = info.filename.split("/")
-            if len(parts) != 2 or parts[1] != wanted:
-                continue
-            if wanted == "METADATA" and not parts[0].endswith(".dist-info"):
-                continue
-            if info.file_size > MAX_METADATA_SIZE:
-                return None
-            return zipped.read(info)
-    return None
+        if parsed.package_type == SDIST:
+            candidates = [
+                info
+                for info in zipped.infolist()
+                if _is_top_level_member(info.filename, "PKG-INFO")
+            ]
+        else:
+            candidates = _wheel_metadata_members(zipped, parsed)
+        if not candidates or candidates[0].file_size > MAX_METADATA_SIZE:
+            return None
+        return zipped.read(candidates[0])
+
+
+def _wheel_metadata_members(
+    zipped: zipfile.ZipFile, parsed: ParsedFilename
+) -> list[zipfile.ZipInfo]:
+    """Return the wheel's METADATA members, the one of its name and version first."""
+    prefix = parsed.filename.split("-")[0] + "-" + parsed.filename.split("-")[1]
+    members = [
+        info
+        for info in zipped.infolist()
+        if _is_top_level_member(info.filename, "METADATA")
+        and info.filename.split("/")[0].endswith(".dist-info")
+    ]
+    return sorted(
+        members, key=lambda info: info.filename != f"{prefix}.dist-info/METADATA"
+    )
+
+
+def _is_top_level_member(path: str, name: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 2 and parts[1] == name
 
 
 def _from_tar(archive: BinaryIO) -> bytes | None:
     with tarfile.open(fileobj=archive, mode="r:gz") as tarred:
         for member in tarred:
-            parts = member.name.split("/")
-            if len(parts) != 2 or parts[1] != "PKG-INFO" or not member.isfile():
+            if not member.isfile() or not _is_top_level_member(member.name, "PKG-INFO"):
                 continue
             if member.size > MAX_METADATA_SIZE:
                 return None

@@ -26,8 +26,8 @@ from collective.psc.metadata import parse_core_metadata
 from collective.psc.names import file_id
 from collective.psc.names import normalize_name
 from collective.psc.names import parse_filename
-from collective.psc.names import ParsedFilename
 from collective.psc.names import parse_version
+from collective.psc.names import ParsedFilename
 from collective.psc.names import release_id
 from collective.psc.storage import DEFAULT_STORAGE
 from collective.psc.storage import get_storage
@@ -196,14 +196,18 @@ def add_distribution(
     seen = Digests()
     storage.store(distribution, stream_chunks(stream, seen, max_size=max_size))
     seen.check(dict(digests or {}))
-    _refuse_reused_filename(center=center, filename=filename, sha256=seen.hexdigest("sha256"))
+    _refuse_reused_filename(
+        center=center, filename=filename, sha256=seen.hexdigest("sha256")
+    )
     _set_digests(distribution, seen)
     _set_core_metadata(distribution, storage.open(distribution), parsed)
     if project is None:
         project, _created = get_or_create_project(
             center=center, name=display_name or parsed.name
         )
-    release, _created = get_or_create_release(project=project, version=str(parsed.version))
+    release, _created = get_or_create_release(
+        project=project, version=str(parsed.version)
+    )
     if release.release_date is None:
         release.release_date = distribution.upload_time
     if distribution.getId() in release.objectIds():

@@ -104,7 +104,9 @@ def run_centers(args: argparse.Namespace) -> int:
         rows = []
         for site in app.objectValues("Plone Site"):
             setSite(site)
-            rows.extend(center_stats(center=center) for center in find_centers(site=site))
+            rows.extend(
+                center_stats(center=center) for center in find_centers(site=site)
+            )
     print(f"{'center':<40} {'projects':>9} {'files':>9} {'serial':>9}  title")
     for row in rows:
         print(

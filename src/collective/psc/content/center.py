@@ -2,9 +2,9 @@
 
 from BTrees.OOBTree import OOBTree
 from collective.psc import _
+from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.journal import Journal
-from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -26,12 +26,8 @@ class ISoftwareCenterSchema(model.Schema):
 
 
 @implementer(ISoftwareCenter, ISoftwareCenterSchema)
-class SoftwareCenter(Container):
+class SoftwareCenter(UnorderedContainer):
     """A folder of projects that is a Python package index."""
-
-    # Unordered: an ordered folder rewrites one list on every add, so two
-    # concurrent new projects would always conflict.
-    _ordering = "unordered"
 
     def __init__(self, id: str | None = None, **kwargs) -> None:
         super().__init__(id, **kwargs)

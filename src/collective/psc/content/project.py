@@ -3,10 +3,10 @@
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from collective.psc import _
+from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.names import version_sort_key
-from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -63,10 +63,8 @@ class IProjectSchema(model.Schema):
 
 
 @implementer(IProject, IProjectSchema)
-class Project(Container):
+class Project(UnorderedContainer):
     """A project in a software center."""
-
-    _ordering = "unordered"
 
     @property
     def name(self) -> str:
@@ -86,7 +84,9 @@ class Project(Container):
         """Return the releases, newest version first."""
         releases = [obj for obj in self.objectValues() if IRelease.providedBy(obj)]
         return sorted(
-            releases, key=lambda release: version_sort_key(release.version), reverse=True
+            releases,
+            key=lambda release: version_sort_key(release.version),
+            reverse=True,
         )
 
     def latest_release(self, *, final_only: bool = False):

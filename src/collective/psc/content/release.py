@@ -1,12 +1,12 @@
 """A release: one PEP 440 version of a project, with its files."""
 
 from collective.psc import _
+from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IRelease
 from collective.psc.names import maturity
 from collective.psc.names import parse_version
 from packaging.version import Version
-from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -29,10 +29,8 @@ class IReleaseSchema(model.Schema):
 
 
 @implementer(IRelease, IReleaseSchema)
-class Release(Container):
+class Release(UnorderedContainer):
     """A release of a project."""
-
-    _ordering = "unordered"
 
     @property
     def parsed_version(self) -> Version:
@@ -52,5 +50,7 @@ class Release(Container):
 
     def files(self) -> list:
         """Return the distribution files, sorted by filename."""
-        files = [obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)]
+        files = [
+            obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)
+        ]
         return sorted(files, key=lambda item: item.filename)

@@ -1,0 +1,39 @@
+"""The container base class of centers, projects and releases."""
+
+from OFS.event import ObjectWillBeAddedEvent
+from plone.dexterity.content import Container
+from typing import Any
+from zope.event import notify
+from zope.lifecycleevent import ObjectAddedEvent
+
+
+class UnorderedContainer(Container):
+    """A BTree container whose children can be added concurrently.
+
+    Two things make Plone folders conflict when two transactions add children
+    at once: the order list of an ordered folder, and the container-modified
+    event, which reindexes the container and so rewrites its modification
+    date. Centers, projects and releases are unordered and are not rewritten
+    when a child is added; the child is indexed as usual.
+    """
+
+    _ordering = "unordered"
+
+    def _setObject(
+        self,
+        id: str,
+        object: Any,
+        roles: Any = None,
+        user: Any = None,
+        set_owner: int = 1,
+        suppress_events: bool = False,
+    ) -> str:
+        """Add a child, sending the added events but not container-modified."""
+        if not suppress_events:
+            notify(ObjectWillBeAddedEvent(object, self, id))
+        id = super()._setObject(
+            id, object, roles, user, set_owner, suppress_events=True
+        )
+        if not suppress_events:
+            notify(ObjectAddedEvent(self._getOb(id), self, id))
+        return id

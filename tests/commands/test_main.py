@@ -1,0 +1,198 @@
+"""The psc command on a real instance: init, concurrent uploads, centers, serve.
+
+The tests of this module share one instance and run in file order: the
+FileStorage allows one process at a time, as in production.
+"""
+
+from pathlib import Path
+from tests.fixtures.builder import build_wheel
+
+import hashlib
+import json
+import pytest
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+BIN = Path(sys.executable).parent
+PSC = str(BIN / "psc")
+SCRIPT = Path(__file__).parent.parent / "functional" / "concurrent_uploads.py"
+THREADS = 4
+
+pytestmark = pytest.mark.functional
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    root = tmp_path_factory.mktemp("instance")
+    port = free_port()
+    result = run(PSC, "init", "--var", "var", "--port", str(port), cwd=root)
+    assert result.returncode == 0, result.stderr
+    return {"root": root, "port": port, "init": result.stdout}
+
+
+@pytest.fixture(scope="module")
+def zope_conf(instance):
+    return str(instance["root"] / "var" / "instance" / "etc" / "zope.conf")
+
+
+def test_init_prints_urls_and_credentials(instance):
+    out = instance["init"]
+    port = instance["port"]
+    assert f"Site:     http://127.0.0.1:{port}/Plone (created)" in out
+    assert f"Index:    http://127.0.0.1:{port}/Plone/pypi/ (created)" in out
+    password = (instance["root"] / "var" / "admin-password").read_text().strip()
+    assert f"Login:    admin / {password}" in out
+    assert len(password) >= 12
+
+
+def test_init_writes_instance_under_var(instance):
+    var = instance["root"] / "var"
+    assert (var / "filestorage" / "Data.fs").stat().st_size > 0
+    assert (var / "blobstorage").is_dir()
+    assert oct((var / "admin-password").stat().st_mode & 0o777) == "0o600"
+    conf = (var / "instance" / "etc" / "zope.conf").read_text()
+    assert f"path {var.resolve()}/filestorage/Data.fs" in conf
+    ini = (var / "instance" / "etc" / "zope.ini").read_text()
+    assert f"listen = 127.0.0.1:{instance['port']}" in ini
+
+
+def upload_concurrently(instance, zope_conf, directories):
+    result = run(
+        sys.executable,
+        str(SCRIPT),
+        zope_conf,
+        "Plone",
+        "pypi",
+        *map(str, directories),
+        cwd=instance["root"],
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_concurrent_uploads_all_land_in_commit_order(instance, zope_conf, tmp_path):
+    # First every thread uploads five wheels into one release at once, then
+    # every thread creates a new project at once.
+    shared, own, expected = [], [], {}
+    for thread in range(THREADS):
+        for n in range(5):
+            tag = str(thread * 10 + n + 1)
+            path = build_wheel(
+                tmp_path / f"shared{thread}", "shared", "1.0", build_tag=tag
+            )
+            expected[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        path = build_wheel(tmp_path / f"own{thread}", f"own-{thread}", "0.1")
+        expected[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        shared.append(tmp_path / f"shared{thread}")
+        own.append(tmp_path / f"own{thread}")
+    same_release = upload_concurrently(instance, zope_conf, shared)
+    new_projects = upload_concurrently(instance, zope_conf, own)
+    for report in (same_release, new_projects):
+        assert report["lost"] == [], report["conflict_reasons"]
+    report = new_projects
+    files = same_release["files"] + report["files"]
+    assert {item["filename"]: item["sha256"] for item in files} == expected
+    assert all(item["stored"] for item in files)
+    serials = [entry["serial"] for entry in report["journal"]]
+    assert serials == list(range(1, len(serials) + 1))
+    added = {
+        entry["filename"]: entry["serial"]
+        for entry in report["journal"]
+        if entry["action"] == "add file"
+    }
+    assert set(added) == set(expected)
+    # Serials follow commit order: sorted by the transaction that committed
+    # them, the files' journal serials rise.
+    by_commit = sorted(files, key=lambda item: item["tid"])
+    assert [added[item["filename"]] for item in by_commit] == sorted(added.values())
+    print(
+        "retried conflicts: same release",
+        same_release["conflicts"],
+        "new projects",
+        new_projects["conflicts"],
+    )
+
+
+def test_centers_lists_counts(instance, zope_conf):
+    result = run(PSC, "-C", zope_conf, "centers", cwd=instance["root"])
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "/Plone/pypi" in line)
+    path, projects, files, serial, *title = row.split()
+    assert (projects, files) == (str(1 + THREADS), str(THREADS * 6))
+    assert int(serial) >= THREADS * 6
+    assert " ".join(title) == "Package index"
+
+
+def test_init_again_keeps_data(instance):
+    result = run(
+        PSC,
+        "init",
+        "--var",
+        "var",
+        "--port",
+        str(instance["port"]),
+        cwd=instance["root"],
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(kept)" in result.stdout
+    assert "(created)" not in result.stdout
+
+
+def test_serve_answers_http(instance):
+    port = instance["port"]
+    server = subprocess.Popen(
+        [PSC, "serve", "--var", "var", "--port", str(port)],
+        cwd=instance["root"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = wait_for(f"http://127.0.0.1:{port}/Plone/pypi", server)
+        assert "Package index" in body
+        project = urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/Plone/pypi/shared", timeout=30
+        )
+        assert project.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"server exited: {server.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read().decode()
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_help_lists_subcommands(instance):
+    result = run(PSC, "--help", cwd=instance["root"])
+    assert result.returncode == 0
+    for command in ("init", "serve", "centers"):
+        assert re.search(rf"\b{command}\b", result.stdout)
+    assert "$PSC_ZOPE_CONF" in result.stdout
