@@ -38,7 +38,11 @@ class Digests:
     def check(self, expected: dict[str, str]) -> None:
         """Raise DigestMismatch unless every digest the client sent matches."""
         for name, value in expected.items():
-            if name in DIGEST_NAMES and value and value.strip().lower() != self.hexdigest(name):
+            if (
+                name in DIGEST_NAMES
+                and value
+                and value.strip().lower() != self.hexdigest(name)
+            ):
                 raise DigestMismatch(
                     f"The {name} digest sent with the upload does not match the "
                     "file's content; the file may have been corrupted on the way."

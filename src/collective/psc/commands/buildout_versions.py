@@ -58,7 +58,8 @@ PYTHON_PROBES: tuple[str, ...] = tuple(
 
 #: Names that buildout looks up in [versions] spelled just so, before it
 #: normalizes names: under any other spelling it adds a pin of its own
-#: (``>=`` the running version, ``>=2.0.6``) that overrides ours.
+#: (zc.buildout >= the running version, zc.recipe.egg >= 2.0.6) that
+#: overrides ours.
 BUILDOUT_SPELLINGS: Mapping[str, str] = {
     "zc-buildout": "zc.buildout",
     "zc-recipe-egg": "zc.recipe.egg",
@@ -190,7 +191,9 @@ def render_versions_section(
     resolution = resolve(constraints_text)
     lines = [SECTION_HEADER, _HEADER_COMMENT]
     lines.extend(f"# {note}" for note in resolution.notes)
-    lines.extend(_pin_line(name, version) for name, version in resolution.versions.items())
+    lines.extend(
+        _pin_line(name, version) for name, version in resolution.versions.items()
+    )
     extra = {
         canonicalize_name(name): version
         for name, version in recipe_versions.items()
@@ -198,7 +201,9 @@ def render_versions_section(
     }
     if extra:
         lines.append("# Recipes and their own dependencies (not in constraints.txt).")
-        lines.extend(_pin_line(name, version) for name, version in sorted(extra.items()))
+        lines.extend(
+            _pin_line(name, version) for name, version in sorted(extra.items())
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -256,9 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     old = options.buildout.read_text(encoding="utf-8")
-    section = render_versions_section(
-        options.constraints.read_text(encoding="utf-8")
-    )
+    section = render_versions_section(options.constraints.read_text(encoding="utf-8"))
     new = replace_versions_section(old, section)
     if new == old:
         print(f"{options.buildout}: [versions] is up to date")
