@@ -2,6 +2,7 @@
 
 from collective.psc.testing import FUNCTIONAL_TESTING
 from collective.psc.testing import INTEGRATION_TESTING
+from collective.psc.testing import SERVER_TESTING
 from plone import api
 from pytest_plone import fixtures_factory
 
@@ -15,6 +16,7 @@ globals().update(
         (
             (FUNCTIONAL_TESTING, "functional"),
             (INTEGRATION_TESTING, "integration"),
+            (SERVER_TESTING, "server"),
         )
     )
 )

@@ -295,3 +295,63 @@ def test_center_stats(portal, center, tmp_path, wheel):
     assert stats.files == 2
     assert stats.last_serial == center.journal.last_serial
     assert [found.getId() for found in services.find_centers(site=portal)] == ["pypi"]
+
+
+class TestMaintainers:
+    def test_owner_adds_and_removes(self, center, wheel):
+        from collective.psc.exceptions import Forbidden
+        from collective.psc.exceptions import UserNotFound
+        from plone import api
+
+        for name in ("alice", "bob"):
+            api.user.create(
+                email=f"{name}@example.org", username=name, password="x" * 9
+            )
+        with api.env.adopt_user(username="alice"):
+            upload(center, wheel)
+            project = center["foo-bar"]
+            services.add_maintainer(project=project, user_id="bob")
+            with pytest.raises(UserNotFound):
+                services.add_maintainer(project=project, user_id="nobody")
+        assert services.list_maintainers(project=project) == {
+            "alice": ["Owner"],
+            "bob": ["Maintainer"],
+        }
+        with api.env.adopt_user(username="bob"), pytest.raises(Forbidden):
+            services.remove_maintainer(project=project, user_id="alice")
+        services.remove_maintainer(project=project, user_id="bob")
+        assert services.list_maintainers(project=project) == {"alice": ["Owner"]}
+
+
+@pytest.mark.parametrize(
+    "classifiers,expected",
+    [
+        (["Framework :: Plone :: 6.1", "Framework :: Plone :: 5.2"], ["5.2", "6.1"]),
+        (["Framework :: Plone :: 6.10", "Framework :: Plone :: 6.9"], ["6.9", "6.10"]),
+        (["Framework :: Plone", "Framework :: Plone :: Addon"], []),
+        (["Framework :: Zope :: 5", "Framework :: Django :: 5.0"], []),
+    ],
+)
+def test_plone_compatibility(classifiers, expected):
+    assert services.plone_compatibility(classifiers) == expected
+
+
+def test_newest_final_release_speaks_for_the_project(center, tmp_path):
+    from packaging.metadata import Metadata
+
+    project, _ = services.get_or_create_project(center=center, name="demo")
+    for version, summary in (("1.0", "one"), ("2.0b1", "beta"), ("1.5", "final")):
+        release, _ = services.get_or_create_release(project=project, version=version)
+        metadata = Metadata.from_raw(
+            {
+                "metadata_version": "2.4",
+                "name": "Demo",
+                "version": version,
+                "summary": summary,
+            }
+        )
+        services.apply_release_metadata(
+            project=project, release=release, metadata=metadata, description_html=None
+        )
+    assert project.description == "final"
+    assert project["2b1"].description == "beta"

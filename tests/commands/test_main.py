@@ -6,6 +6,7 @@ FileStorage allows one process at a time, as in production.
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.functional.client import IndexClient
 
 import hashlib
 import json
@@ -156,7 +157,7 @@ def test_init_again_keeps_data(instance):
     assert "(created)" not in result.stdout
 
 
-def test_serve_answers_http(instance):
+def test_serve_answers_http(instance, tmp_path):
     port = instance["port"]
     server = subprocess.Popen(
         [PSC, "serve", "--var", "var", "--port", str(port)],
@@ -172,9 +173,30 @@ def test_serve_answers_http(instance):
             f"http://127.0.0.1:{port}/Plone/pypi/shared", timeout=30
         )
         assert project.status == 200
+        check_refused_upload_leaves_no_blob(instance, tmp_path)
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def blob_files(var: Path) -> list[Path]:
+    return sorted(path for path in (var / "blobstorage").rglob("*") if path.is_file())
+
+
+def check_refused_upload_leaves_no_blob(instance, tmp_path):
+    """A refused upload leaves no blob file; an accepted one leaves one."""
+    var = instance["root"] / "var"
+    password = (var / "admin-password").read_text().strip()
+    client = IndexClient(
+        f"http://127.0.0.1:{instance['port']}/Plone/pypi", "admin", password
+    )
+    wheel = build_wheel(tmp_path, "blob-check", "1.0")
+    before = blob_files(var)
+    refused = client.upload(wheel, change={"sha256_digest": "0" * 64})
+    assert refused.status == 400
+    assert blob_files(var) == before
+    assert client.upload(wheel).status == 200
+    assert len(blob_files(var)) == len(before) + 1
 
 
 def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> str:

@@ -51,6 +51,18 @@ class FileNotFound(PSCError):
     status = 404
 
 
+class UserNotFound(PSCError):
+    """A user id that no user has."""
+
+    status = 404
+
+
+class TokenNotFound(PSCError):
+    """A token id that the center does not know."""
+
+    status = 404
+
+
 class FileExists(PSCError):
     """A filename that was used before, with other content."""
 
@@ -73,3 +85,37 @@ class StorageNotFound(PSCError):
     """A storage strategy name that no utility is registered for."""
 
     status = 500
+
+
+class Unauthenticated(PSCError):
+    """A request that needs credentials and sent none."""
+
+    status = 401
+
+
+class BadCredentials(PSCError):
+    """Credentials that match no user or token."""
+
+    status = 403
+
+
+class InvalidUpload(PSCError):
+    """An upload form that breaks the protocol (missing or malformed fields)."""
+
+
+class InvalidMetadata(PSCError):
+    """Core metadata that packaging or the index's rules refuse."""
+
+
+class InvalidDistribution(PSCError):
+    """An archive whose content does not make a valid distribution."""
+
+
+class UnknownAction(PSCError):
+    """An ``:action`` the index does not implement."""
+
+
+class Gone(PSCError):
+    """An ``:action`` that the index will not support any more."""
+
+    status = 410

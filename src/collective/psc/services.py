@@ -6,6 +6,7 @@ transaction and record each change in the center's journal; committing or
 aborting is the caller's business, so a replayed request repeats them safely.
 """
 
+from Acquisition import aq_base
 from Acquisition import aq_chain
 from Acquisition import aq_inner
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from collective.psc.exceptions import Forbidden
 from collective.psc.exceptions import InvalidFilename
 from collective.psc.exceptions import ProjectNotFound
 from collective.psc.exceptions import ReleaseNotFound
+from collective.psc.exceptions import UserNotFound
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.metadata import extract_core_metadata
 from collective.psc.metadata import parse_core_metadata
@@ -37,6 +39,7 @@ from collective.psc.types import Project
 from collective.psc.types import Release
 from datetime import datetime
 from datetime import UTC
+from packaging.metadata import Metadata
 from plone import api
 from plone.dexterity.interfaces import IDexterityFTI
 from plone.dexterity.utils import createContent
@@ -133,6 +136,113 @@ def update_project(*, project: Project, fields: Mapping[str, Any]) -> bool:
     return True
 
 
+def apply_release_metadata(
+    *,
+    project: Project,
+    release: Release,
+    metadata: Metadata,
+    description_html: str | None,
+) -> None:
+    """Store a release's core metadata; the newest release also sets the project's."""
+    _require(permissions.UploadDistribution, project, "change this project")
+    compatibility = plone_compatibility(metadata.classifiers or [])
+    release_fields = {
+        "description": metadata.summary or "",
+        "requires_python": str(metadata.requires_python or "") or None,
+        "compatibility": compatibility,
+    }
+    changed = [
+        name
+        for name, value in release_fields.items()
+        if getattr(release, name, None) != value
+    ]
+    for name in changed:
+        setattr(release, name, release_fields[name])
+    if changed:
+        release.reindexObject()
+    if aq_base(newest_release(project=project)) is not aq_base(release):
+        return
+    urls = [f"{label}, {url}" for label, url in (metadata.project_urls or {}).items()]
+    if metadata.home_page:
+        urls.insert(0, f"Homepage, {metadata.home_page}")
+    if metadata.download_url:
+        urls.append(f"Download, {metadata.download_url}")
+    update_project(
+        project=project,
+        fields={
+            "title": metadata.name,
+            "description": metadata.summary or "",
+            "long_description": metadata.description or "",
+            "long_description_content_type": metadata.description_content_type or "",
+            "long_description_html": description_html or "",
+            "project_urls": urls,
+            "license": metadata.license or "",
+            "license_expression": metadata.license_expression or "",
+            "classifiers": list(metadata.classifiers or []),
+            "keywords": list(metadata.keywords or []),
+            "author": metadata.author or "",
+            "author_email": metadata.author_email or "",
+            "maintainer": metadata.maintainer or "",
+            "maintainer_email": metadata.maintainer_email or "",
+            "compatibility": compatibility,
+        },
+    )
+
+
+def newest_release(*, project: Project) -> Release | None:
+    """Return the release that speaks for the project: the newest final, else newest."""
+    releases = project.releases()
+    finals = [
+        release for release in releases if not release.parsed_version.is_prerelease
+    ]
+    return (finals or releases or [None])[0]
+
+
+def plone_compatibility(classifiers: list[str]) -> list[str]:
+    """Return the Plone versions named by 'Framework :: Plone :: X.Y' classifiers."""
+    versions = []
+    for classifier in classifiers:
+        parts = [part.strip() for part in classifier.split("::")]
+        is_version = len(parts) == 3 and parts[2][:1].isdigit()
+        if is_version and parts[:2] == ["Framework", "Plone"]:
+            versions.append(parts[2])
+    return sorted(set(versions), key=parse_version)
+
+
+def list_maintainers(*, project: Project) -> dict[str, list[str]]:
+    """Return the users with the Owner or Maintainer role on a project."""
+    return {
+        user_id: sorted(set(roles) & {"Owner", "Maintainer"})
+        for user_id, roles in project.get_local_roles()
+        if set(roles) & {"Owner", "Maintainer"}
+    }
+
+
+def add_maintainer(*, project: Project, user_id: str) -> None:
+    """Give a user the Maintainer role on a project."""
+    _require(
+        permissions.ManageMaintainers, project, "manage maintainers of this project"
+    )
+    if api.user.get(userid=user_id) is None:
+        raise UserNotFound(f"There is no user {user_id!r}.")
+    roles = set(project.get_local_roles_for_userid(user_id)) | {"Maintainer"}
+    project.manage_setLocalRoles(user_id, sorted(roles))
+    project.reindexObjectSecurity()
+
+
+def remove_maintainer(*, project: Project, user_id: str) -> None:
+    """Take the Maintainer role on a project from a user."""
+    _require(
+        permissions.ManageMaintainers, project, "manage maintainers of this project"
+    )
+    roles = set(project.get_local_roles_for_userid(user_id)) - {"Maintainer"}
+    if roles:
+        project.manage_setLocalRoles(user_id, sorted(roles))
+    else:
+        project.manage_delLocalRoles([user_id])
+    project.reindexObjectSecurity()
+
+
 def find_release(*, project: Project, version: str) -> Release | None:
     """Return the release of a version in any PEP 440 spelling, or None."""
     return project.get(release_id(version))
@@ -202,8 +312,9 @@ def add_distribution(
     _set_digests(distribution, seen)
     _set_core_metadata(distribution, storage.open(distribution), parsed)
     if project is None:
+        fields = distribution.metadata_fields or {}
         project, _created = get_or_create_project(
-            center=center, name=display_name or parsed.name
+            center=center, name=display_name or fields.get("name") or parsed.name
         )
     release, _created = get_or_create_release(
         project=project, version=str(parsed.version)

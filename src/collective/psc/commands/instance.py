@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+import argparse
 import os
 import secrets
 import transaction
@@ -109,6 +110,40 @@ def login_as(app: Any, username: str) -> None:
     if user is None:
         raise SystemExit(f"There is no user {username!r} in the Zope root.")
     newSecurityManager(None, user.__of__(app.acl_users))
+
+
+def add_center_argument(parser: argparse.ArgumentParser) -> None:
+    """Add the ``--center PATH`` option to a subcommand."""
+    parser.add_argument(
+        "--center",
+        required=True,
+        help="the path of the software center, for example /Plone/pypi",
+    )
+
+
+def open_center(app: Any, args: argparse.Namespace) -> Any:
+    """Log in as the global --user and return the center, its site made current."""
+    from collective.psc.interfaces import ISoftwareCenter
+    from Products.CMFCore.interfaces import ISiteRoot
+    from zope.component.hooks import setSite
+
+    login_as(app, args.user)
+    center = app.unrestrictedTraverse(args.center.strip("/"), None)
+    if center is None or not ISoftwareCenter.providedBy(center):
+        raise SystemExit(f"There is no software center at {args.center}.")
+    site = next(obj for obj in center.aq_chain if ISiteRoot.providedBy(obj))
+    setSite(site)
+    return center
+
+
+def call_service(function: Any, **kwargs: Any) -> Any:
+    """Call a service function, turning its errors into a message and exit code."""
+    from collective.psc.exceptions import PSCError
+
+    try:
+        return function(**kwargs)
+    except PSCError as error:
+        raise SystemExit(error.message) from None
 
 
 def ensure_admin(app: Any, *, username: str, password: str) -> bool:

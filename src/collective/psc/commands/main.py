@@ -7,6 +7,8 @@ from collective.psc.commands.instance import init_instance
 from collective.psc.commands.instance import InstanceSettings
 from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
+from collective.psc.commands.maintainers import register as register_maintainers
+from collective.psc.commands.tokens import register as register_tokens
 from pathlib import Path
 
 import argparse
@@ -61,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         "centers", help="list the software centers with their projects and files"
     )
     centers.set_defaults(handler=run_centers)
+
+    register_tokens(commands)
+    register_maintainers(commands)
     return parser
 
 

@@ -23,6 +23,13 @@ class ISoftwareCenterSchema(model.Schema):
         default="blob",
         required=True,
     )
+    upload_size_limit = schema.Int(
+        title=_("Upload size limit (MiB)"),
+        description=_("The largest distribution file this index accepts."),
+        default=100,
+        min=1,
+        required=True,
+    )
 
 
 @implementer(ISoftwareCenter, ISoftwareCenterSchema)

@@ -25,6 +25,12 @@ class IProjectSchema(model.Schema):
         description=_("text/x-rst, text/markdown or text/plain."),
         required=False,
     )
+    long_description_html = schema.Text(
+        title=_("Rendered long description"),
+        description=_("The README rendered to sanitised HTML at upload."),
+        required=False,
+        readonly=True,
+    )
     project_urls = schema.List(
         title=_("Project URLs"),
         description=_("One per line: label, URL (for example 'Source, https://...')."),
@@ -54,6 +60,16 @@ class IProjectSchema(model.Schema):
     author_email = schema.TextLine(title=_("Author e-mail"), required=False)
     maintainer = schema.TextLine(title=_("Maintainer"), required=False)
     maintainer_email = schema.TextLine(title=_("Maintainer e-mail"), required=False)
+    compatibility = schema.List(
+        title=_("Plone compatibility"),
+        description=_(
+            "Plone versions the newest release supports, from its "
+            "'Framework :: Plone :: X.Y' classifiers."
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
     categories = schema.List(
         title=_("Categories"),
         value_type=schema.TextLine(),
@@ -79,6 +95,14 @@ class Project(UnorderedContainer):
     def last_serial(self) -> int:
         """Return the serial of the newest journal entry of this project."""
         return aq_parent(aq_inner(self)).journal.project_serial(self.getId())
+
+    def project_url_pairs(self) -> list[tuple[str, str]]:
+        """Return the project URLs as (label, URL) pairs."""
+        pairs = []
+        for line in self.project_urls or []:
+            label, _separator, url = line.partition(",")
+            pairs.append((label.strip(), url.strip()))
+        return pairs
 
     def releases(self) -> list:
         """Return the releases, newest version first."""

@@ -21,6 +21,13 @@ class IReleaseSchema(model.Schema):
         required=True,
     )
     changelog = schema.Text(title=_("Changelog"), required=False)
+    requires_python = schema.TextLine(title=_("Requires-Python"), required=False)
+    compatibility = schema.List(
+        title=_("Plone compatibility"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
     release_date = schema.Datetime(
         title=_("Release date"),
         description=_("When the first file of the release was uploaded (UTC)."),

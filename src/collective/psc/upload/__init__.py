@@ -1,0 +1,1 @@
+"""The legacy upload protocol (twine, uv publish): ``:action`` dispatch and checks."""

@@ -1,0 +1,65 @@
+"""What the upload actions do: check the request, then call the service layer."""
+
+from collective.psc import services
+from collective.psc.exceptions import DuplicateFile
+from collective.psc.types import Center
+from collective.psc.types import Distribution
+from collective.psc.types import Release
+from collective.psc.upload.form import UploadForm
+from collective.psc.upload.validation import check_file_metadata
+from collective.psc.upload.validation import check_filename
+from collective.psc.upload.validation import check_form
+from collective.psc.upload.validation import render_description
+
+
+MIB = 1024 * 1024
+
+
+def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
+    """Store an uploaded file; return None when the identical file is there already."""
+    metadata = check_form(form, with_file=True)
+    parsed = check_filename(form, metadata)
+    render_description(metadata)
+    try:
+        distribution = services.add_distribution(
+            center=center,
+            filename=form.filename,
+            stream=form.content,
+            digests=form.digests,
+            max_size=center.upload_size_limit * MIB,
+        )
+    except DuplicateFile:
+        return None
+    file_metadata = check_file_metadata(
+        distribution.core_metadata,
+        parsed,
+        form_name=metadata.name,
+        form_version=str(metadata.version),
+    )
+    release = distribution.aq_parent
+    services.apply_release_metadata(
+        project=release.aq_parent,
+        release=release,
+        metadata=file_metadata,
+        description_html=render_description(file_metadata),
+    )
+    return distribution
+
+
+def register(*, center: Center, form: UploadForm) -> Release:
+    """Create or update a project and release from metadata alone (twine register)."""
+    metadata = check_form(form, with_file=False)
+    description_html = render_description(metadata)
+    project, _created = services.get_or_create_project(
+        center=center, name=metadata.name
+    )
+    release, _created = services.get_or_create_release(
+        project=project, version=str(metadata.version)
+    )
+    services.apply_release_metadata(
+        project=project,
+        release=release,
+        metadata=metadata,
+        description_html=description_html,
+    )
+    return release

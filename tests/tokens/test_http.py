@@ -1,0 +1,136 @@
+"""API tokens over HTTP, through a real WSGI server.
+
+``<center>/file_upload`` is a stand-in endpoint (see server.py) answering
+with the user the request was authenticated as and its token's scope.
+"""
+
+from collective.psc import services
+from collective.psc.tokens.service import create_token
+from collective.psc.tokens.service import revoke_token
+from plone import api
+from tests.tokens.conftest import PASSWORD
+from tests.tokens.server import IWhoAmICenter
+from zope.interface import alsoProvides
+
+import base64
+import json
+import pytest
+import transaction
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+ANONYMOUS = "Anonymous User"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def call(url, *, login=None, password=None, data=None):
+    """Return status, headers and body of a request, sending Basic credentials."""
+    request = urllib.request.Request(url, data=data)
+    if login is not None:
+        credentials = base64.b64encode(f"{login}:{password}".encode()).decode()
+        request.add_header("Authorization", f"Basic {credentials}")
+    try:
+        with OPENER.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+@pytest.fixture
+def site(token_server):
+    portal = token_server["portal"]
+    for name in ("alice", "bob"):
+        api.user.create(email=f"{name}@example.org", username=name, password=PASSWORD)
+    center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
+    alsoProvides(center, IWhoAmICenter)
+    with api.env.adopt_user(username="alice"):
+        services.get_or_create_project(center=center, name="alices-tool")
+        info, token = create_token(center=center, user_id="alice")
+        scoped_info, scoped = create_token(
+            center=center, user_id="alice", project="alices-tool"
+        )
+    transaction.commit()
+    url = f"http://{token_server['host']}:{token_server['port']}/plone/pypi"
+    return {
+        "center": center,
+        "url": url,
+        "info": info,
+        "token": token,
+        "scoped_info": scoped_info,
+        "scoped": scoped,
+    }
+
+
+def whoami(url, token, data=None):
+    status, _headers, body = call(url, login="__token__", password=token, data=data)
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_token_authenticates_api_request(site):
+    answer = whoami(f"{site['url']}/file_upload", site["token"])
+    assert answer == {"user": "alice", "token": site["info"].id, "scope": None}
+
+
+def test_action_field_makes_the_api_path(site):
+    # twine posts to the repository URL with :action=file_upload.
+    data = urllib.parse.urlencode({":action": "file_upload"}).encode()
+    answer = whoami(f"{site['url']}/", site["token"], data=data)
+    assert answer["user"] == "alice"
+
+
+def test_wrong_tokens_stay_anonymous(site):
+    url = f"{site['url']}/file_upload"
+    token = site["token"]
+    for candidate in (token[:-2], token.replace("psc-", "psc-0"), "nonsense"):
+        assert whoami(url, candidate)["user"] == ANONYMOUS
+    status, _headers, body = call(url, login="alice", password=token)
+    assert json.loads(body)["user"] == ANONYMOUS
+
+
+def test_revoked_token_and_deleted_user(site):
+    url = f"{site['url']}/file_upload"
+    revoke_token(center=site["center"], token_id=site["info"].id)
+    transaction.commit()
+    assert whoami(url, site["token"])["user"] == ANONYMOUS
+    assert whoami(url, site["scoped"])["user"] == "alice"
+    api.user.delete(username="alice")
+    transaction.commit()
+    assert whoami(url, site["scoped"])["user"] == ANONYMOUS
+
+
+def test_project_scope_reaches_the_endpoint(site):
+    url = f"{site['url']}/file_upload"
+    answer = whoami(f"{url}?name=Alices_Tool", site["scoped"])
+    assert answer == {
+        "user": "alice",
+        "token": site["scoped_info"].id,
+        "scope": "alices-tool",
+    }
+    status, _headers, body = call(
+        f"{url}?name=other", login="__token__", password=site["scoped"]
+    )
+    assert status == 403
+    assert "scoped to project 'alices-tool'; it cannot upload to 'other'" in body
+    assert whoami(f"{url}?name=other", site["token"])["user"] == "alice"
+
+
+def test_token_does_not_open_web_pages(site):
+    url = f"{site['url']}/@@api-tokens"
+    status, _headers, body = call(url, login="alice", password=PASSWORD)
+    assert status == 200
+    assert "API tokens" in body
+    status, headers, body = call(url, login="__token__", password=site["token"])
+    assert status in (302, 401), status
+    if status == 302:
+        assert "login" in headers["Location"]
+    assert site["info"].id not in body
