@@ -37,3 +37,26 @@ class UnorderedContainer(Container):
         if not suppress_events:
             notify(ObjectAddedEvent(self._getOb(id), self, id))
         return id
+
+
+class NotCatalogued:
+    """Keep releases and distribution files out of the portal catalog.
+
+    They are reached through their project, and the journal records when
+    they came. Cataloguing them would triple the work of an upload and make
+    concurrent uploads conflict on the entries their names and versions
+    share. Their permissions come from the center, so no security index is
+    needed either.
+    """
+
+    def indexObject(self) -> None:
+        """Stay out of the catalog."""
+
+    def reindexObject(self, idxs: list[str] | None = None, **kwargs: Any) -> None:
+        """Stay out of the catalog."""
+
+    def reindexObjectSecurity(self, skip_self: bool = False) -> None:
+        """Stay out of the catalog."""
+
+    def unindexObject(self) -> None:
+        """Nothing to remove: the object was never catalogued."""

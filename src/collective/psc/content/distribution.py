@@ -1,6 +1,7 @@
 """A distribution file: one wheel or sdist of a release."""
 
 from collective.psc import _
+from collective.psc.content.base import NotCatalogued
 from collective.psc.interfaces import IDistributionFile
 from plone.dexterity.content import Item
 from plone.supermodel import model
@@ -35,7 +36,7 @@ class IDistributionFileSchema(model.Schema):
 
 
 @implementer(IDistributionFile, IDistributionFileSchema)
-class DistributionFile(Item):
+class DistributionFile(NotCatalogued, Item):
     """One archive of a release."""
 
     # The core metadata file (METADATA or PKG-INFO), byte for byte, its

@@ -1,6 +1,7 @@
 """A release: one PEP 440 version of a project, with its files."""
 
 from collective.psc import _
+from collective.psc.content.base import NotCatalogued
 from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IRelease
@@ -36,7 +37,7 @@ class IReleaseSchema(model.Schema):
 
 
 @implementer(IRelease, IReleaseSchema)
-class Release(UnorderedContainer):
+class Release(NotCatalogued, UnorderedContainer):
     """A release of a project."""
 
     @property

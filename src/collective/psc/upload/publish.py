@@ -19,7 +19,7 @@ def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
     """Store an uploaded file; return None when the identical file is there already."""
     metadata = check_form(form, with_file=True)
     parsed = check_filename(form, metadata)
-    render_description(metadata)
+    form_html = render_description(metadata)
     try:
         distribution = services.add_distribution(
             center=center,
@@ -37,11 +37,20 @@ def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
         form_version=str(metadata.version),
     )
     release = distribution.aq_parent
+    same_description = (
+        file_metadata.description,
+        file_metadata.description_content_type,
+    ) == (
+        metadata.description,
+        metadata.description_content_type,
+    )
     services.apply_release_metadata(
         project=release.aq_parent,
         release=release,
         metadata=file_metadata,
-        description_html=render_description(file_metadata),
+        description_html=form_html
+        if same_description
+        else render_description(file_metadata),
     )
     return distribution
 
