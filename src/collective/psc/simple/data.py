@@ -1,0 +1,82 @@
+"""Build the PEP 691 dict of each simple page; views and exports render it.
+
+These functions only read content; the same dict is rendered as JSON, as
+HTML (``templates/``) or, later, written to a static tree.
+"""
+
+from collective.psc.types import Center
+from collective.psc.types import Distribution
+from collective.psc.types import Project
+from datetime import UTC
+
+
+API_VERSION = "1.4"
+
+
+def file_path(distribution: Distribution) -> str:
+    """Return the path of a file below the center, content-addressed as on PyPI."""
+    digest = distribution.blake2_256
+    return f"packages/{digest[:2]}/{digest[2:4]}/{digest[4:]}/{distribution.filename}"
+
+
+def file_entry(distribution: Distribution, *, center_url: str) -> dict:
+    """Return the PEP 691 entry of one distribution file."""
+    metadata_hash = (
+        {"sha256": distribution.core_metadata_sha256}
+        if distribution.core_metadata_sha256
+        else False
+    )
+    yanked: bool | str = False
+    if distribution.yanked:
+        yanked = distribution.yanked_reason or True
+    upload_time = distribution.upload_time.astimezone(UTC)
+    return {
+        "filename": distribution.filename,
+        "url": f"{center_url}/{file_path(distribution)}",
+        "hashes": {"sha256": distribution.sha256},
+        "requires-python": distribution.requires_python or None,
+        "size": distribution.size,
+        "upload-time": upload_time.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "yanked": yanked,
+        "core-metadata": metadata_hash,
+        "data-dist-info-metadata": metadata_hash,
+    }
+
+
+def project_page(project: Project, *, center_url: str, serial: int) -> dict:
+    """Return the PEP 691 dict of a project's simple page."""
+    releases = project.releases()
+    files = [
+        file_entry(item, center_url=center_url)
+        for release in reversed(releases)
+        for item in release.files()
+    ]
+    return {
+        "meta": {"api-version": API_VERSION, "_last-serial": serial},
+        "name": project.getId(),
+        "versions": [
+            release.version for release in reversed(releases) if release.files()
+        ],
+        "files": files,
+        "project-status": {"status": "active"},
+    }
+
+
+def root_page(center: Center, *, center_url: str) -> dict:
+    """Return the PEP 691 dict of the list of projects."""
+    serials = center.journal.project_serials()
+    projects = [
+        {
+            "name": project.display_name,
+            "_last-serial": serials.get(project.getId(), 0),
+            "_url": f"{center_url}/simple/{project.getId()}/",
+        }
+        for project in sorted(center.objectValues(), key=lambda p: p.getId())
+    ]
+    return {
+        "meta": {
+            "api-version": API_VERSION,
+            "_last-serial": center.journal.last_serial,
+        },
+        "projects": projects,
+    }

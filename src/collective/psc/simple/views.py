@@ -1,0 +1,237 @@
+"""Serve ``<center>/simple/`` and ``<center>/packages/...`` to installers."""
+
+from collective.psc import services
+from collective.psc.exceptions import InvalidName
+from collective.psc.names import normalize_name
+from collective.psc.simple import data
+from collective.psc.simple.negotiation import choose_content_type
+from collective.psc.simple.negotiation import JSON
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from typing import BinaryIO
+from zExceptions import NotFound
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+from ZPublisher.Iterators import IStreamIterator
+
+import json
+
+
+# Installers must see a new upload at once: they may keep a page, but must
+# revalidate it (cheaply, with the ETag) before every use.
+CACHE_CONTROL = "max-age=0, must-revalidate"
+CHUNK = 1 << 16
+
+
+class SimplePageCache:
+    """Keep rendered page data per center and serial, so pages are not rebuilt."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._items: dict = {}
+
+    def get(self, key: tuple, build):
+        """Return the value of a key, building it when absent."""
+        if key not in self._items:
+            if len(self._items) >= self.size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = build()
+        return self._items[key]
+
+
+PAGES = SimplePageCache()
+
+
+@implementer(IPublishTraverse)
+class SimpleIndex(BrowserView):
+    """The simple repository API: the project list and one page per project."""
+
+    root_template = ViewPageTemplateFile("templates/root.pt")
+    project_template = ViewPageTemplateFile("templates/project.pt")
+    project_name: str | None = None
+    extra: bool = False
+
+    def publishTraverse(self, request, name: str) -> "SimpleIndex":
+        """Take the project name from the path."""
+        if self.project_name is None:
+            self.project_name = name
+        else:
+            self.extra = True
+        return self
+
+    def __call__(self) -> str:
+        """Answer the page, or redirect to its canonical URL."""
+        center_url = self.context.absolute_url()
+        if self.extra:
+            raise NotFound(self.context, "simple", self.request)
+        if self.project_name is None:
+            if not self.request["ACTUAL_URL"].endswith("/"):
+                return self._redirect(f"{center_url}/simple/")
+            serial = self.context.journal.last_serial
+            page = PAGES.get(
+                ("root", self.context.getPhysicalPath(), serial, center_url),
+                lambda: data.root_page(self.context, center_url=center_url),
+            )
+            return self._respond(page, serial, self.root_template)
+        try:
+            normalized = normalize_name(self.project_name)
+        except InvalidName:
+            raise NotFound(self.context, self.project_name, self.request) from None
+        canonical = f"{center_url}/simple/{normalized}/"
+        if normalized != self.project_name or not self.request["ACTUAL_URL"].endswith(
+            "/"
+        ):
+            if normalized not in self.context:
+                raise NotFound(self.context, self.project_name, self.request)
+            return self._redirect(canonical)
+        project = self.context.get(normalized)
+        if project is None:
+            raise NotFound(self.context, self.project_name, self.request)
+        serial = project.last_serial()
+        page = PAGES.get(
+            ("project", self.context.getPhysicalPath(), normalized, serial, center_url),
+            lambda: data.project_page(project, center_url=center_url, serial=serial),
+        )
+        return self._respond(page, serial, self.project_template)
+
+    def _respond(self, page: dict, serial: int, template) -> str:
+        response = self.request.response
+        content_type = choose_content_type(self.request.get_header("Accept"))
+        etag = f'"{serial}-{"json" if content_type == JSON else "html"}"'
+        response.setHeader("Vary", "Accept")
+        response.setHeader("X-PyPI-Last-Serial", str(serial))
+        response.setHeader("Cache-Control", CACHE_CONTROL)
+        response.setHeader("ETag", etag)
+        if etag in (self.request.get_header("If-None-Match") or ""):
+            response.setStatus(304)
+            return ""
+        if content_type == JSON:
+            response.setHeader("Content-Type", JSON)
+            return json.dumps(page)
+        response.setHeader(
+            "Content-Type",
+            content_type if content_type != "text/html" else "text/html; charset=utf-8",
+        )
+        return template(page=page)
+
+    def _redirect(self, url: str) -> str:
+        self.request.response.redirect(url, status=301, lock=True)
+        return ""
+
+
+@implementer(IStreamIterator)
+class ArchiveIterator:
+    """Stream part or all of a stored archive to the WSGI server."""
+
+    def __init__(self, stream: BinaryIO, start: int, length: int) -> None:
+        stream.seek(start)
+        self.stream = stream
+        self.remaining = length
+        self.length = length
+
+    def __iter__(self) -> "ArchiveIterator":
+        return self
+
+    def __next__(self) -> bytes:
+        if self.remaining <= 0:
+            self.stream.close()
+            raise StopIteration
+        chunk = self.stream.read(min(CHUNK, self.remaining))
+        if not chunk:
+            self.stream.close()
+            raise StopIteration
+        self.remaining -= len(chunk)
+        return chunk
+
+    def __len__(self) -> int:
+        return self.length
+
+
+@implementer(IPublishTraverse)
+class Packages(BrowserView):
+    """Serve archives and their core metadata at content-addressed URLs."""
+
+    def __init__(self, context, request) -> None:
+        super().__init__(context, request)
+        self.segments: list[str] = []
+
+    def publishTraverse(self, request, name: str) -> "Packages":
+        """Collect the path below ``packages/``."""
+        self.segments.append(name)
+        return self
+
+    def __call__(self):
+        """Answer the archive (GET, HEAD, one byte range) or its .metadata."""
+        path = "/".join(["packages", *self.segments])
+        filename = self.segments[-1] if self.segments else ""
+        want_metadata = filename.endswith(".metadata")
+        if want_metadata:
+            filename = filename[: -len(".metadata")]
+            path = path[: -len(".metadata")]
+        distribution = services.find_file(center=self.context, filename=filename)
+        if distribution is None or data.file_path(distribution) != path:
+            raise NotFound(self.context, path, self.request)
+        response = self.request.response
+        response.setHeader("Cache-Control", "max-age=31536000, immutable")
+        response.setHeader("Accept-Ranges", "bytes")
+        if want_metadata:
+            if distribution.core_metadata is None:
+                raise NotFound(self.context, path, self.request)
+            body = distribution.core_metadata
+            response.setHeader("Content-Type", "text/plain; charset=utf-8")
+            response.setHeader("ETag", f'"{distribution.core_metadata_sha256}"')
+            response.setHeader("Content-Length", str(len(body)))
+            return b"" if self.request.method == "HEAD" else body
+        return self._archive(distribution)
+
+    def _archive(self, distribution):
+        response = self.request.response
+        etag = f'"{distribution.sha256}"'
+        response.setHeader("ETag", etag)
+        response.setHeader("Content-Type", "application/octet-stream")
+        response.setHeader(
+            "Content-Disposition", f'attachment; filename="{distribution.filename}"'
+        )
+        if etag in (self.request.get_header("If-None-Match") or ""):
+            response.setStatus(304)
+            return b""
+        size = distribution.size
+        start, end = 0, size - 1
+        requested = byte_range(self.request.get_header("Range"), size)
+        if requested == "unsatisfiable":
+            response.setStatus(416)
+            response.setHeader("Content-Range", f"bytes */{size}")
+            return b""
+        if requested is not None:
+            start, end = requested
+            response.setStatus(206)
+            response.setHeader("Content-Range", f"bytes {start}-{end}/{size}")
+        length = end - start + 1
+        response.setHeader("Content-Length", str(length))
+        if self.request.method == "HEAD":
+            return b""
+        return ArchiveIterator(services.open_archive(distribution), start, length)
+
+    def HEAD(self):
+        """Answer the headers of GET without the body."""
+        return self()
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """Return the one byte range a Range header asks for, or None for all."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if first == "":
+            length = int(last)
+            if length <= 0:
+                return "unsatisfiable"
+            return max(size - length, 0), size - 1
+        start = int(first)
+        end = int(last) if last else size - 1
+    except ValueError:
+        return None
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, min(end, size - 1)
