@@ -1,12 +1,9 @@
 """The ``psc maintainer`` subcommands against a real instance (file order)."""
 
-from tests.commands.test_main import free_port
-from tests.commands.test_main import PSC
-from tests.commands.test_main import run
-from tests.functional.instance_script import __file__ as SCRIPT
+from tests.functional.instances import new_instance
+from tests.functional.instances import psc
 
 import pytest
-import sys
 
 
 pytestmark = pytest.mark.functional
@@ -14,17 +11,7 @@ pytestmark = pytest.mark.functional
 
 @pytest.fixture(scope="module")
 def instance(tmp_path_factory):
-    root = tmp_path_factory.mktemp("instance")
-    result = run(PSC, "init", "--var", "var", "--port", str(free_port()), cwd=root)
-    assert result.returncode == 0, result.stderr
-    zope_conf = str(root / "var" / "instance" / "etc" / "zope.conf")
-    result = run(sys.executable, SCRIPT, zope_conf, "setup", cwd=root)
-    assert result.returncode == 0, result.stderr
-    return {"root": root, "zope_conf": zope_conf}
-
-
-def psc(instance, *args):
-    return run(PSC, "-C", instance["zope_conf"], *args, cwd=instance["root"])
+    return new_instance(tmp_path_factory.mktemp("instance"))
 
 
 def test_add_list_remove(instance):

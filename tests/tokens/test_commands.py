@@ -3,10 +3,10 @@
 The tests share one instance and run in file order.
 """
 
-from pathlib import Path
-from tests.commands.test_main import free_port
-from tests.commands.test_main import PSC
 from tests.commands.test_main import run
+from tests.functional.instances import new_instance
+from tests.functional.instances import psc
+from tests.functional.instances import SCRIPT
 
 import json
 import pytest
@@ -14,7 +14,6 @@ import re
 import sys
 
 
-SCRIPT = Path(__file__).parent.parent / "functional" / "instance_script.py"
 TOKEN = re.compile(r"^psc-(?P<id>[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$", re.MULTILINE)
 
 pytestmark = pytest.mark.functional
@@ -22,17 +21,7 @@ pytestmark = pytest.mark.functional
 
 @pytest.fixture(scope="module")
 def instance(tmp_path_factory):
-    root = tmp_path_factory.mktemp("instance")
-    result = run(PSC, "init", "--var", "var", "--port", str(free_port()), cwd=root)
-    assert result.returncode == 0, result.stderr
-    zope_conf = str(root / "var" / "instance" / "etc" / "zope.conf")
-    result = run(sys.executable, str(SCRIPT), zope_conf, "setup", cwd=root)
-    assert result.returncode == 0, result.stderr
-    return {"root": root, "zope_conf": zope_conf, "tokens": {}}
-
-
-def psc(instance, *args):
-    return run(PSC, "-C", instance["zope_conf"], *args, cwd=instance["root"])
+    return {**new_instance(tmp_path_factory.mktemp("instance")), "tokens": {}}
 
 
 def authenticate(instance, token):

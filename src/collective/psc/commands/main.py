@@ -36,28 +36,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    init = commands.add_parser(
-        "init",
-        help="write the instance configuration, create the site and a center",
-    )
-    init.add_argument("--var", type=Path, default=DEFAULT_VAR)
-    init.add_argument("--host", default="127.0.0.1")
-    init.add_argument("--port", type=int, default=8080)
-    init.add_argument("--threads", type=int, default=4)
-    init.add_argument("--site-id", default="Plone")
-    init.add_argument("--center-id", default="pypi")
-    init.set_defaults(handler=run_init)
-
-    serve = commands.add_parser(
-        "serve", help="run 'init', then serve the site with waitress until stopped"
-    )
-    serve.add_argument("--var", type=Path, default=DEFAULT_VAR)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--threads", type=int, default=4)
-    serve.add_argument("--site-id", default="Plone")
-    serve.add_argument("--center-id", default="pypi")
-    serve.set_defaults(handler=run_serve)
+    for name, handler, text in (
+        (
+            "init",
+            run_init,
+            "write the instance configuration, create the site and a center",
+        ),
+        (
+            "serve",
+            run_serve,
+            "run 'init', then serve the site with waitress until stopped",
+        ),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--var", type=Path, default=DEFAULT_VAR)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8080)
+        command.add_argument("--threads", type=int, default=4)
+        command.add_argument("--site-id", default="Plone")
+        command.add_argument("--center-id", default="pypi")
+        command.set_defaults(handler=handler)
 
     centers = commands.add_parser(
         "centers", help="list the software centers with their projects and files"
