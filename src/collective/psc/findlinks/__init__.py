@@ -1,0 +1,1 @@
+"""Flat find-links pages for buildout and pip --find-links."""

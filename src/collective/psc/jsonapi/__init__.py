@@ -1,0 +1,1 @@
+"""The PyPI JSON API: /pypi/<project>/json and /pypi/<project>/<version>/json."""
