@@ -9,6 +9,7 @@ from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
 
 import hashlib
+import os
 import pytest
 import requests
 import subprocess
@@ -146,8 +147,15 @@ def test_head_and_range(center, client, uploaded):
 
 
 def run(*args):
+    # Installers see only the center: no pip configuration of the machine.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PIP_", "UV_"))
+    }
+    env["PIP_CONFIG_FILE"] = os.devnull
     return subprocess.run(
-        [str(arg) for arg in args], capture_output=True, text=True, timeout=300
+        [str(arg) for arg in args], capture_output=True, text=True, timeout=300, env=env
     )
 
 
@@ -206,3 +214,87 @@ def test_uv_publish_check_url_skips_identical_files(center, client, uploaded):
     assert result.returncode == 0, result.stderr
     assert "already exists" in result.stderr
     assert len(fresh(center)["demo-pkg"]["1"].files()) == 2
+
+
+def make_private(center):
+    transaction.begin()
+    with api.env.adopt_roles(["Manager"]):
+        api.content.transition(obj=fresh(center), transition="make_private")
+    transaction.commit()
+
+
+def test_private_center_challenges_installers(center, client, uploaded):
+    make_private(center)
+    url = f"{client.center_url}/simple/demo-pkg/"
+    anonymous = get(url)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"] == 'Basic realm="pypi"'
+    assert "demo_pkg" not in anonymous.text
+    wrong = requests.get(url, auth=("alice", "wrong"), timeout=30)
+    assert wrong.status_code == 401
+    member = requests.get(url, auth=("alice", "alice-secret"), timeout=30)
+    assert member.status_code == 200
+    assert "demo_pkg-1.0-py3-none-any.whl" in member.text
+    file_url = get(url, JSON, Authorization=member.request.headers["Authorization"])
+    archive = file_url.json()["files"][0]["url"]
+    assert get(archive).status_code == 401
+    assert requests.get(archive, auth=("bob", "bob-secret"), timeout=30).ok
+
+
+def test_pip_installs_from_a_private_center_with_credentials(
+    center, client, uploaded, venv
+):
+    make_private(center)
+    host = client.center_url.split("//", 1)[1]
+    index = f"http://alice:alice-secret@{host}/simple/"
+    pip = run(
+        venv / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--no-cache-dir",
+        "--index-url",
+        index,
+        "demo-pkg==1.0",
+    )
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    anonymous = run(
+        venv / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--no-cache-dir",
+        "--no-input",
+        "--index-url",
+        f"{client.center_url}/simple/",
+        "demo-pkg==2.0",
+    )
+    assert anonymous.returncode != 0
+    assert "No matching distribution found for demo-pkg==2.0" in anonymous.stderr
+
+
+def test_center_at_the_root_of_its_own_host_name(center, client, uploaded):
+    """Behind a front proxy's rewrite, every URL is rooted at the host."""
+    from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
+
+    app = api.portal.get().aq_parent
+    if "virtual_hosting" not in app.objectIds():
+        manage_addVirtualHostMonster(app, "virtual_hosting")
+        transaction.commit()
+    server = client.center_url.split("/plone/")[0]
+    vhost = (
+        f"{server}/VirtualHostBase/https/pypi.example:443/plone/pypi/VirtualHostRoot"
+    )
+    root = get(f"{vhost}/simple/", JSON).json()
+    assert root["projects"][0]["_url"] == "https://pypi.example/simple/demo-pkg/"
+    page = get(f"{vhost}/simple/demo-pkg/", JSON).json()
+    urls = [entry["url"] for entry in page["files"]]
+    assert all(url.startswith("https://pypi.example/packages/") for url in urls)
+    path = urls[0].removeprefix("https://pypi.example")
+    archive = get(f"{vhost}{path}")
+    assert archive.status_code == 200
+    assert archive.content == uploaded[page["files"][0]["filename"]].read_bytes()
+    redirect = get(f"{vhost}/simple/Demo.Pkg/")
+    assert redirect.headers["Location"] == "https://pypi.example/simple/demo-pkg/"
+    html = get(f"{vhost}/simple/demo-pkg/").text
+    assert 'href="https://pypi.example/packages/' in html

@@ -4,6 +4,7 @@ from collective.psc import services
 from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
 from collective.psc.simple import data
+from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
 from Products.Five.browser import BrowserView
@@ -61,6 +62,9 @@ class SimpleIndex(BrowserView):
 
     def __call__(self) -> str:
         """Answer the page, or redirect to its canonical URL."""
+        refused = refuse_reader(self.context, self.request)
+        if refused is not None:
+            return refused
         center_url = self.context.absolute_url()
         if self.extra:
             raise NotFound(self.context, "simple", self.request)
@@ -162,6 +166,9 @@ class Packages(BrowserView):
 
     def __call__(self):
         """Answer the archive (GET, HEAD, one byte range) or its .metadata."""
+        refused = refuse_reader(self.context, self.request)
+        if refused is not None:
+            return refused
         path = "/".join(["packages", *self.segments])
         filename = self.segments[-1] if self.segments else ""
         want_metadata = filename.endswith(".metadata")
