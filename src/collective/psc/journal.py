@@ -19,6 +19,8 @@ from typing import NamedTuple
 from ZODB.POSException import ConflictError
 from zope.interface import implementer
 
+import uuid
+
 
 # Entries stay on the head, which is rewritten on every append, until this many
 # have piled up; then one transaction moves them into the archive BTrees.
@@ -57,7 +59,13 @@ class JournalEntry(NamedTuple):
 class Journal(Persistent):
     """Append-only journal of one center, safe under concurrent appends."""
 
+    # Journals made before ``uid`` existed share this one.
+    uid = "journal"
+
     def __init__(self) -> None:
+        # Tells this journal's serials from those of a journal that replaced
+        # it (a center deleted and made again starts at serial 1 again).
+        self.uid = uuid.uuid4().hex
         self._last = 0
         self._recent: tuple[tuple, ...] = ()
         self._archived_to = 0

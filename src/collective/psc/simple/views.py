@@ -73,7 +73,7 @@ class SimpleIndex(BrowserView):
                 return self._redirect(f"{center_url}/simple/")
             serial = self.context.journal.last_serial
             page = PAGES.get(
-                ("root", self.context.getPhysicalPath(), serial, center_url),
+                ("root", self.context.journal.uid, serial, center_url),
                 lambda: data.root_page(self.context, center_url=center_url),
             )
             return self._respond(page, serial, self.root_template)
@@ -93,7 +93,7 @@ class SimpleIndex(BrowserView):
             raise NotFound(self.context, self.project_name, self.request)
         serial = project.last_serial()
         page = PAGES.get(
-            ("project", self.context.getPhysicalPath(), normalized, serial, center_url),
+            ("project", self.context.journal.uid, normalized, serial, center_url),
             lambda: data.project_page(project, center_url=center_url, serial=serial),
         )
         return self._respond(page, serial, self.project_template)
@@ -101,7 +101,8 @@ class SimpleIndex(BrowserView):
     def _respond(self, page: dict, serial: int, template) -> str:
         response = self.request.response
         content_type = choose_content_type(self.request.get_header("Accept"))
-        etag = f'"{serial}-{"json" if content_type == JSON else "html"}"'
+        kind = "json" if content_type == JSON else "html"
+        etag = f'"{self.context.journal.uid[:12]}-{serial}-{kind}"'
         response.setHeader("Vary", "Accept")
         response.setHeader("X-PyPI-Last-Serial", str(serial))
         response.setHeader("Cache-Control", CACHE_CONTROL)
