@@ -48,13 +48,13 @@ def test_root_json_and_html(center, client, uploaded):
     assert answer.headers["Vary"] == "Accept"
     page = answer.json()
     assert page["meta"]["api-version"] == "1.4"
-    assert page["projects"][0]["name"] == "Demo.Pkg"
+    assert page["projects"][0]["name"] == "demo-pkg"
     serial = page["meta"]["_last-serial"]
     assert page["projects"][0]["_last-serial"] == serial
     assert answer.headers["X-PyPI-Last-Serial"] == str(serial)
     html = get(root)
     assert html.headers["Content-Type"].startswith("text/html")
-    assert f'href="{client.center_url}/simple/demo-pkg/">Demo.Pkg</a>' in html.text
+    assert f'href="{client.center_url}/simple/demo-pkg/">demo-pkg</a>' in html.text
     assert '<meta name="pypi:repository-version" content="1.4" />' in html.text
 
 

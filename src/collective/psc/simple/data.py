@@ -63,15 +63,20 @@ def project_page(project: Project, *, center_url: str, serial: int) -> dict:
 
 
 def root_page(center: Center, *, center_url: str) -> dict:
-    """Return the PEP 691 dict of the list of projects."""
+    """Return the PEP 691 dict of the list of projects.
+
+    Built from the center's id index and the journal, without loading a
+    single project: with thousands of projects this is what keeps a new
+    serial's root page cheap.
+    """
     serials = center.journal.project_serials()
     projects = [
         {
-            "name": project.display_name,
-            "_last-serial": serials.get(project.getId(), 0),
-            "_url": f"{center_url}/simple/{project.getId()}/",
+            "name": name,
+            "_last-serial": serials.get(name, 0),
+            "_url": f"{center_url}/simple/{name}/",
         }
-        for project in sorted(center.objectValues(), key=lambda p: p.getId())
+        for name in center.objectIds()
     ]
     return {
         "meta": {
