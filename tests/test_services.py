@@ -54,6 +54,14 @@ class TestProjects:
         assert not created
         assert list(center.objectIds()) == ["foo-bar"]
 
+    @pytest.mark.parametrize("name", ["simple", "Packages", "pypi", "links", "legacy"])
+    def test_names_of_index_urls_are_reserved(self, center, name):
+        from collective.psc.exceptions import InvalidName
+
+        with pytest.raises(InvalidName, match="is reserved"):
+            services.get_or_create_project(center=center, name=name)
+        assert list(center.objectIds()) == []
+
     def test_creator_is_owner(self, center):
         project, _ = services.get_or_create_project(center=center, name="demo")
         assert "Owner" in project.get_local_roles_for_userid(services.current_user_id())

@@ -19,6 +19,7 @@ from collective.psc.exceptions import FileExists
 from collective.psc.exceptions import FileNotFound
 from collective.psc.exceptions import Forbidden
 from collective.psc.exceptions import InvalidFilename
+from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import ProjectNotFound
 from collective.psc.exceptions import ReleaseNotFound
 from collective.psc.exceptions import UserNotFound
@@ -54,6 +55,8 @@ import hashlib
 # The indexes that depend on fields an upload changes; reindexing only these
 # (and the metadata) keeps an upload's catalog work small.
 PROJECT_TEXT_INDEXES = ["Title", "sortable_title", "Description", "SearchableText"]
+# Views of a center; a project of such a name would hide the view.
+RESERVED_NAMES = frozenset({"legacy", "simple", "packages", "pypi", "links", "submit"})
 PROJECT_TYPE = "SoftwareProject"
 RELEASE_TYPE = "SoftwareRelease"
 FILE_TYPE = "DistributionFile"
@@ -106,6 +109,11 @@ def get_or_create_project(
         return project, False
     _require(permissions.AddProject, center, f"create the project {name!r}")
     normalized = normalize_name(name)
+    if normalized in RESERVED_NAMES:
+        raise InvalidName(
+            f"The name {name!r} is reserved: it is a URL of the index "
+            f"({', '.join(sorted(RESERVED_NAMES))})."
+        )
     project = createContent(PROJECT_TYPE, id=normalized, title=name.strip())
     for field, value in (fields or {}).items():
         setattr(project, field, value)

@@ -28,7 +28,7 @@ PLUGIN_ID = "psc_api_tokens"
 PLUGIN_TITLE = "collective.psc API tokens"
 
 #: First path segments below a center that are package-index endpoints.
-API_SEGMENTS = frozenset({"legacy", "simple", "packages", "pypi"})
+API_SEGMENTS = frozenset({"legacy", "simple", "packages", "pypi", "links"})
 #: ``:action`` values that ZPublisher appends to the path of a POST.
 API_ACTIONS = frozenset({"file_upload", "submit"})
 

@@ -1,0 +1,108 @@
+"""Serve PyPI's JSON API: ``<center>/pypi/<project>[/<version>]/json``."""
+
+from collective.psc import services
+from collective.psc.exceptions import InvalidName
+from collective.psc.exceptions import InvalidVersion
+from collective.psc.jsonapi import data
+from collective.psc.names import normalize_name
+from collective.psc.simple.access import refuse_reader
+from collective.psc.simple.views import CACHE_CONTROL
+from collective.psc.simple.views import PAGES
+from collective.psc.types import Project
+from collective.psc.types import Release
+from Products.Five.browser import BrowserView
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+import json
+
+
+JSON = "application/json"
+NOT_FOUND = {"message": "Not Found"}
+
+
+@implementer(IPublishTraverse)
+class JsonApi(BrowserView):
+    """PyPI's JSON API: a project's latest release, or one version, with files."""
+
+    def __init__(self, context, request) -> None:
+        super().__init__(context, request)
+        self.segments: list[str] = []
+
+    def publishTraverse(self, request, name: str) -> "JsonApi":
+        """Collect the path below ``pypi/``."""
+        self.segments.append(name)
+        return self
+
+    def __call__(self) -> str:
+        """Answer the JSON document, a redirect to its canonical URL, or a 404."""
+        refused = refuse_reader(self.context, self.request)
+        if refused is not None:
+            return refused
+        if len(self.segments) not in (2, 3) or self.segments[-1] != "json":
+            return self._not_found()
+        name, *version = self.segments[:-1]
+        try:
+            normalized = normalize_name(name)
+        except InvalidName:
+            return self._not_found()
+        project = self.context.get(normalized)
+        if project is None:
+            return self._not_found()
+        center_url = self.context.absolute_url()
+        if normalized != name:
+            target = "/".join(["pypi", normalized, *version, "json"])
+            self.request.response.redirect(
+                f"{center_url}/{target}", status=301, lock=True
+            )
+            return ""
+        release = find_release(project, version[0] if version else None)
+        if release is None:
+            return self._not_found()
+        serial = project.last_serial()
+        key = (
+            "pypi",
+            self.context.journal.uid,
+            normalized,
+            release.getId(),
+            bool(version),
+        )
+        page = PAGES.get(
+            (*key, serial, center_url),
+            lambda: data.release_data(
+                project,
+                release,
+                center_url=center_url,
+                serial=serial,
+                all_releases=not version,
+            ),
+        )
+        return self._respond(page, serial)
+
+    def _respond(self, page: dict, serial: int) -> str:
+        response = self.request.response
+        etag = f'"{serial}-pypi"'
+        response.setHeader("X-PyPI-Last-Serial", str(serial))
+        response.setHeader("Cache-Control", CACHE_CONTROL)
+        response.setHeader("ETag", etag)
+        if etag in (self.request.get_header("If-None-Match") or ""):
+            response.setStatus(304)
+            return ""
+        response.setHeader("Content-Type", JSON)
+        return json.dumps(page)
+
+    def _not_found(self) -> str:
+        response = self.request.response
+        response.setStatus(404)
+        response.setHeader("Content-Type", JSON)
+        return json.dumps(NOT_FOUND)
+
+
+def find_release(project: Project, version: str | None) -> Release | None:
+    """Return the release of a version in any spelling, the latest for None."""
+    if version is None:
+        return data.latest_release(project)
+    try:
+        return services.find_release(project=project, version=version)
+    except InvalidVersion:
+        return None
