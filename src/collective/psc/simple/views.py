@@ -72,11 +72,12 @@ class SimpleIndex(BrowserView):
             if not self.request["ACTUAL_URL"].endswith("/"):
                 return self._redirect(f"{center_url}/simple/")
             serial = self.context.journal.last_serial
-            page = PAGES.get(
+            return self._respond(
                 ("root", self.context.journal.uid, serial, center_url),
                 lambda: data.root_page(self.context, center_url=center_url),
+                serial,
+                self.root_template,
             )
-            return self._respond(page, serial, self.root_template)
         try:
             normalized = normalize_name(self.project_name)
         except InvalidName:
@@ -92,13 +93,15 @@ class SimpleIndex(BrowserView):
         if project is None:
             raise NotFound(self.context, self.project_name, self.request)
         serial = project.last_serial()
-        page = PAGES.get(
+        return self._respond(
             ("project", self.context.journal.uid, normalized, serial, center_url),
             lambda: data.project_page(project, center_url=center_url, serial=serial),
+            serial,
+            self.project_template,
         )
-        return self._respond(page, serial, self.project_template)
 
-    def _respond(self, page: dict, serial: int, template) -> str:
+    def _respond(self, key: tuple, build, serial: int, template) -> str:
+        """Answer a page from the body cached for its key and format."""
         response = self.request.response
         content_type = choose_content_type(self.request.get_header("Accept"))
         kind = "json" if content_type == JSON else "html"
@@ -110,14 +113,15 @@ class SimpleIndex(BrowserView):
         if etag in (self.request.get_header("If-None-Match") or ""):
             response.setStatus(304)
             return ""
+        page = PAGES.get(key, build)
         if content_type == JSON:
             response.setHeader("Content-Type", JSON)
-            return json.dumps(page)
+            return PAGES.get((*key, kind), lambda: json.dumps(page))
         response.setHeader(
             "Content-Type",
             content_type if content_type != "text/html" else "text/html; charset=utf-8",
         )
-        return template(page=page)
+        return PAGES.get((*key, kind), lambda: template(page=page))
 
     def _redirect(self, url: str) -> str:
         self.request.response.redirect(url, status=301, lock=True)
