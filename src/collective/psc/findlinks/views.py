@@ -4,7 +4,7 @@ from collective.psc.exceptions import InvalidName
 from collective.psc.findlinks import data
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
-from collective.psc.simple.views import CACHE_CONTROL
+from collective.psc.simple.views import answer_revalidation
 from collective.psc.simple.views import PAGES
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -68,12 +68,9 @@ class FindLinks(BrowserView):
 
     def _respond(self, page: dict, serial: int) -> str:
         response = self.request.response
-        etag = f'"{serial}-links"'
-        response.setHeader("X-PyPI-Last-Serial", str(serial))
-        response.setHeader("Cache-Control", CACHE_CONTROL)
-        response.setHeader("ETag", etag)
-        if etag in (self.request.get_header("If-None-Match") or ""):
-            response.setStatus(304)
+        if answer_revalidation(
+            self.request, center=self.context, serial=serial, kind="links"
+        ):
             return ""
         response.setHeader("Content-Type", HTML)
         return self.template(page=page)

@@ -6,7 +6,7 @@ from collective.psc.exceptions import InvalidVersion
 from collective.psc.jsonapi import data
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
-from collective.psc.simple.views import CACHE_CONTROL
+from collective.psc.simple.views import answer_revalidation
 from collective.psc.simple.views import PAGES
 from collective.psc.types import Project
 from collective.psc.types import Release
@@ -81,12 +81,9 @@ class JsonApi(BrowserView):
 
     def _respond(self, page: dict, serial: int) -> str:
         response = self.request.response
-        etag = f'"{serial}-pypi"'
-        response.setHeader("X-PyPI-Last-Serial", str(serial))
-        response.setHeader("Cache-Control", CACHE_CONTROL)
-        response.setHeader("ETag", etag)
-        if etag in (self.request.get_header("If-None-Match") or ""):
-            response.setStatus(304)
+        if answer_revalidation(
+            self.request, center=self.context, serial=serial, kind="pypi"
+        ):
             return ""
         response.setHeader("Content-Type", JSON)
         return json.dumps(page)

@@ -43,6 +43,23 @@ class SimplePageCache:
 PAGES = SimplePageCache()
 
 
+def answer_revalidation(request, *, center, serial: int, kind: str) -> bool:
+    """Set the caching headers of an index page; tell whether a 304 was answered.
+
+    The ETag names the center's journal as well as the serial, so a center
+    deleted and made again (whose serials start over) never matches.
+    """
+    response = request.response
+    etag = f'"{center.journal.uid[:12]}-{serial}-{kind}"'
+    response.setHeader("X-PyPI-Last-Serial", str(serial))
+    response.setHeader("Cache-Control", CACHE_CONTROL)
+    response.setHeader("ETag", etag)
+    if etag in (request.get_header("If-None-Match") or ""):
+        response.setStatus(304)
+        return True
+    return False
+
+
 @implementer(IPublishTraverse)
 class SimpleIndex(BrowserView):
     """The simple repository API: the project list and one page per project."""
@@ -105,13 +122,10 @@ class SimpleIndex(BrowserView):
         response = self.request.response
         content_type = choose_content_type(self.request.get_header("Accept"))
         kind = "json" if content_type == JSON else "html"
-        etag = f'"{self.context.journal.uid[:12]}-{serial}-{kind}"'
         response.setHeader("Vary", "Accept")
-        response.setHeader("X-PyPI-Last-Serial", str(serial))
-        response.setHeader("Cache-Control", CACHE_CONTROL)
-        response.setHeader("ETag", etag)
-        if etag in (self.request.get_header("If-None-Match") or ""):
-            response.setStatus(304)
+        if answer_revalidation(
+            self.request, center=self.context, serial=serial, kind=kind
+        ):
             return ""
         page = PAGES.get(key, build)
         if content_type == JSON:
