@@ -9,12 +9,18 @@ HOST ?= 127.0.0.1
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' constraints.txt)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format constraints clean
+# Debian packages the tests start themselves: Apache serves an exported
+# mirror tree, Chromium runs the browser tests.
+SYSTEM_PACKAGES := apache2 chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install system-packages run test lint format constraints clean
 
 help:
 	@echo "make run     set up everything and serve a site with a software center"
 	@echo "             on http://$(HOST):$(PORT)/ (PORT=... HOST=... to change)"
-	@echo "make test    set up everything and run the whole test suite"
+	@echo "make test    set up everything (Debian's apache2 and chromium too)"
+	@echo "             and run the whole test suite"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  format the code with ruff"
 	@echo "make constraints  re-resolve the pinned dependency set"
@@ -27,10 +33,20 @@ $(STAMP): setup.py constraints.txt
 
 install: $(STAMP)
 
+system-packages:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+			--no-install-recommends $$missing; \
+	fi
+
 run: $(STAMP)
 	$(BIN)/psc serve --var var --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

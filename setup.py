@@ -67,11 +67,13 @@ setup(
         "zope.component",
         "packaging>=24.2",
         "readme_renderer[md]",
+        "tqdm",
         "trove-classifiers",
         "waitress",
     ],
     extras_require={
         "test": [
+            "playwright",
             "plone.app.testing",
             "plone.testing",
             "pytest",

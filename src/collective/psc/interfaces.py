@@ -45,6 +45,9 @@ class IArchiveStorage(Interface):
     def delete(distribution: IDistributionFile) -> None:
         """Forget the archive of a distribution when the transaction commits."""
 
+    def local_path(distribution: IDistributionFile) -> str | None:
+        """Return the path of the committed archive on local disk, or None."""
+
 
 class IJournal(Interface):
     """Append-only record of a center's changes, numbered by a serial."""

@@ -41,6 +41,7 @@ from collective.psc.types import Release
 from datetime import datetime
 from datetime import UTC
 from packaging.metadata import Metadata
+from pathlib import Path
 from plone import api
 from plone.dexterity.interfaces import IDexterityFTI
 from plone.dexterity.utils import createContent
@@ -380,6 +381,12 @@ def list_files(*, center: Center, name: str) -> list[Distribution]:
 def open_archive(distribution: Distribution) -> BinaryIO:
     """Return the stored archive of a distribution file opened for reading."""
     return get_storage(distribution.storage).open(distribution)
+
+
+def archive_path(distribution: Distribution) -> Path | None:
+    """Return the committed archive's path on local disk, or None."""
+    path = get_storage(distribution.storage).local_path(distribution)
+    return Path(path) if path else None
 
 
 def yank(

@@ -5,6 +5,7 @@ from collective.psc.interfaces import IArchiveStorage
 from collective.psc.interfaces import IDistributionFile
 from typing import BinaryIO
 from ZODB.blob import Blob
+from ZODB.interfaces import BlobError
 from zope.interface import implementer
 
 
@@ -36,6 +37,16 @@ class BlobStorage:
     def exists(self, distribution: IDistributionFile) -> bool:
         """Tell whether the distribution has a blob."""
         return getattr(distribution, BLOB_ATTRIBUTE, None) is not None
+
+    def local_path(self, distribution: IDistributionFile) -> str | None:
+        """Return the committed blob's file, or None before its commit."""
+        blob = getattr(distribution, BLOB_ATTRIBUTE, None)
+        if blob is None:
+            return None
+        try:
+            return blob.committed()
+        except BlobError:
+            return None
 
     def delete(self, distribution: IDistributionFile) -> None:
         """Drop the blob; packing the database removes its file."""
