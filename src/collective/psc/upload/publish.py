@@ -1,6 +1,7 @@
 """What the upload actions do: check the request, then call the service layer."""
 
 from collective.psc import services
+from collective.psc.controlpanel.settings import classifier_policy
 from collective.psc.exceptions import DuplicateFile
 from collective.psc.types import Center
 from collective.psc.types import Distribution
@@ -17,7 +18,8 @@ MIB = 1024 * 1024
 
 def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
     """Store an uploaded file; return None when the identical file is there already."""
-    metadata = check_form(form, with_file=True)
+    policy = classifier_policy()
+    metadata = check_form(form, with_file=True, classifier_policy=policy)
     parsed = check_filename(form, metadata)
     form_html = render_description(metadata)
     try:
@@ -35,6 +37,7 @@ def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
         parsed,
         form_name=metadata.name,
         form_version=str(metadata.version),
+        classifier_policy=policy,
     )
     release = distribution.aq_parent
     same_description = (
@@ -57,7 +60,7 @@ def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
 
 def register(*, center: Center, form: UploadForm) -> Release:
     """Create or update a project and release from metadata alone (twine register)."""
-    metadata = check_form(form, with_file=False)
+    metadata = check_form(form, with_file=False, classifier_policy=classifier_policy())
     description_html = render_description(metadata)
     project, _created = services.get_or_create_project(
         center=center, name=metadata.name

@@ -31,11 +31,18 @@ METADATA_HELP = (
 )
 HEX_DIGEST = {"sha256": 64, "blake2_256": 64, "md5": 32}
 PRIVATE_CLASSIFIER = "Private ::"
+# The classifier policies a site manager may choose (``controlpanel/``).
+KNOWN_OR_PRIVATE = "known-or-private"
+KNOWN_ONLY = "known-only"
+WELL_FORMED = "well-formed"
+CLASSIFIER_POLICIES = (KNOWN_OR_PRIVATE, KNOWN_ONLY, WELL_FORMED)
 MAX_SUMMARY_LENGTH = 512
 MAX_URL_LABEL_LENGTH = 32
 
 
-def check_form(form: UploadForm, *, with_file: bool) -> Metadata:
+def check_form(
+    form: UploadForm, *, with_file: bool, classifier_policy: str = KNOWN_OR_PRIVATE
+) -> Metadata:
     """Check the form of an upload (or of a register) and return its metadata."""
     if form.protocol_version != "1":
         raise InvalidUpload("Unknown protocol version.")
@@ -44,10 +51,12 @@ def check_form(form: UploadForm, *, with_file: bool) -> Metadata:
     _check_version(form.raw.get("version"))
     if with_file:
         _check_file_fields(form)
-    return check_metadata(form.raw)
+    return check_metadata(form.raw, classifier_policy=classifier_policy)
 
 
-def check_metadata(raw: RawMetadata) -> Metadata:
+def check_metadata(
+    raw: RawMetadata, *, classifier_policy: str = KNOWN_OR_PRIVATE
+) -> Metadata:
     """Validate core metadata with packaging and the index's rules."""
     try:
         metadata = Metadata.from_raw(raw, validate=True)
@@ -65,14 +74,24 @@ def check_metadata(raw: RawMetadata) -> Metadata:
                 f"The project URL label {label!r} is longer than "
                 f"{MAX_URL_LABEL_LENGTH} characters."
             )
-    check_classifiers(metadata.classifiers or [])
+    check_classifiers(metadata.classifiers or [], policy=classifier_policy)
     return metadata
 
 
-def check_classifiers(classifiers: list[str]) -> None:
-    """Refuse unknown and deprecated trove classifiers; allow ``Private ::`` ones."""
+def check_classifiers(
+    classifiers: list[str], *, policy: str = KNOWN_OR_PRIVATE
+) -> None:
+    """Refuse the classifiers a policy does not allow, with the reason."""
     for classifier in classifiers:
+        if policy == WELL_FORMED:
+            _check_well_formed(classifier)
+            continue
         if classifier.startswith(PRIVATE_CLASSIFIER):
+            if policy == KNOWN_ONLY:
+                raise InvalidMetadata(
+                    f"Classifier {classifier!r} is private, and this index accepts "
+                    "only the trove classifiers of https://pypi.org/classifiers/."
+                )
             continue
         if classifier in deprecated_classifiers:
             replacements = deprecated_classifiers[classifier]
@@ -83,10 +102,24 @@ def check_classifiers(classifiers: list[str]) -> None:
             )
             raise InvalidMetadata(f"Classifier {classifier!r} is deprecated.{instead}")
         if classifier not in known_classifiers:
+            private = "" if policy == KNOWN_ONLY else " (or start it with 'Private ::')"
             raise InvalidMetadata(
                 f"Classifier {classifier!r} is not a valid trove classifier; see "
-                "https://pypi.org/classifiers/ (or start it with 'Private ::')."
+                f"https://pypi.org/classifiers/{private}."
             )
+
+
+def _check_well_formed(classifier: str) -> None:
+    parts = classifier.split(" :: ")
+    well_formed = len(parts) >= 2 and all(
+        part and part == part.strip() and "::" not in part and part.isprintable()
+        for part in parts
+    )
+    if not well_formed:
+        raise InvalidMetadata(
+            f"Classifier {classifier!r} is not well formed: write two or more "
+            "non-empty parts separated by ' :: ', such as 'Private :: Internal'."
+        )
 
 
 def render_description(metadata: Metadata) -> str | None:
@@ -160,7 +193,12 @@ def check_filename(form: UploadForm, metadata: Metadata) -> ParsedFilename:
 
 
 def check_file_metadata(
-    data: bytes | None, parsed: ParsedFilename, *, form_name: str, form_version: str
+    data: bytes | None,
+    parsed: ParsedFilename,
+    *,
+    form_name: str,
+    form_version: str,
+    classifier_policy: str = KNOWN_OR_PRIVATE,
 ) -> Metadata:
     """Check the core metadata inside the archive and return it."""
     where = (
@@ -194,7 +232,7 @@ def check_file_metadata(
             f"The version in the file's metadata ({str(metadata.version)!r}) does "
             f"not match the version of the upload ({form_version!r})."
         )
-    check_classifiers(metadata.classifiers or [])
+    check_classifiers(metadata.classifiers or [], policy=classifier_policy)
     return metadata
 
 

@@ -1,0 +1,1 @@
+"""Site-wide defaults of collective.psc, kept in plone.registry."""
