@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from zope.interface import Attribute
 from zope.interface import Interface
+from zope.interface.interfaces import IObjectEvent
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 
@@ -64,3 +65,7 @@ class IJournal(Interface):
 
     def entries(since: int) -> Iterator:
         """Iterate over the entries with a serial above ``since``, oldest first."""
+
+
+class ICenterChangedEvent(IObjectEvent):
+    """A change of a center (its ``object``) was recorded in its journal."""

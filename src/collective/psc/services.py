@@ -23,6 +23,7 @@ from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import ProjectNotFound
 from collective.psc.exceptions import ReleaseNotFound
 from collective.psc.exceptions import UserNotFound
+from collective.psc.interfaces import ICenterChangedEvent
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.metadata import extract_core_metadata
 from collective.psc.metadata import parse_core_metadata
@@ -49,6 +50,9 @@ from typing import Any
 from typing import BinaryIO
 from typing import NamedTuple
 from zope.component import getUtility
+from zope.event import notify
+from zope.interface import implementer
+from zope.interface.interfaces import ObjectEvent
 
 import hashlib
 
@@ -122,9 +126,7 @@ def get_or_create_project(
     user_id = current_user_id()
     project.manage_setLocalRoles(user_id, ["Owner"])
     project.changeOwnership(api.user.get_current())
-    center.journal.append(
-        project=normalized, action=journal.CREATE_PROJECT, user=user_id
-    )
+    _record(center, project=normalized, action=journal.CREATE_PROJECT, user=user_id)
     return project, True
 
 
@@ -139,7 +141,8 @@ def update_project(*, project: Project, fields: Mapping[str, Any]) -> bool:
     for name in changed:
         setattr(project, name, fields[name])
     project.reindexObject(idxs=PROJECT_TEXT_INDEXES)
-    project.aq_parent.journal.append(
+    _record(
+        project.aq_parent,
         project=project.getId(),
         action=journal.UPDATE_PROJECT,
         user=current_user_id(),
@@ -273,7 +276,8 @@ def get_or_create_release(*, project: Project, version: str) -> tuple[Release, b
         version=display,
     )
     release = _add(project, release)
-    project.aq_parent.journal.append(
+    _record(
+        project.aq_parent,
         project=project.getId(),
         version=display,
         action=journal.CREATE_RELEASE,
@@ -342,7 +346,8 @@ def add_distribution(
     # were a third of an upload's time. The journal records the addition.
     distribution = _add(release, distribution, events=False)
     center.filenames[filename] = project.getId()
-    center.journal.append(
+    _record(
+        center,
         project=project.getId(),
         version=release.version,
         filename=filename,
@@ -429,7 +434,8 @@ def delete_file(*, center: Center, filename: str) -> None:
     project = release.aq_parent
     _require(permissions.ManageReleases, project, "delete files of this project")
     _delete_distribution(distribution)
-    center.journal.append(
+    _record(
+        center,
         project=project.getId(),
         version=release.version,
         filename=filename,
@@ -446,7 +452,8 @@ def delete_release(*, center: Center, name: str, version: str) -> None:
     for distribution in release.files():
         _delete_distribution(distribution)
     project.manage_delObjects([release.getId()])
-    center.journal.append(
+    _record(
+        center,
         project=project.getId(),
         version=release.version,
         action=journal.REMOVE_RELEASE,
@@ -462,8 +469,11 @@ def delete_project(*, center: Center, name: str) -> None:
         for distribution in release.files():
             _delete_distribution(distribution)
     center.manage_delObjects([project.getId()])
-    center.journal.append(
-        project=project.getId(), action=journal.REMOVE_PROJECT, user=current_user_id()
+    _record(
+        center,
+        project=project.getId(),
+        action=journal.REMOVE_PROJECT,
+        user=current_user_id(),
     )
 
 
@@ -487,6 +497,17 @@ def center_stats(*, center: Center) -> CenterStats:
         files=files,
         last_serial=center.journal.last_serial,
     )
+
+
+@implementer(ICenterChangedEvent)
+class CenterChangedEvent(ObjectEvent):
+    """A change of a center was recorded in its journal."""
+
+
+def _record(center: Center, **entry: str) -> None:
+    """Append a change to the center's journal and tell the subscribers."""
+    center.journal.append(**entry)
+    notify(CenterChangedEvent(center))
 
 
 def _add(container: Any, content: Any, *, events: bool = True) -> Any:
@@ -578,7 +599,8 @@ def _set_yanked(
     for distribution in targets:
         distribution.yanked = yanked
         distribution.yanked_reason = reason if yanked else None
-    center.journal.append(
+    _record(
+        center,
         project=project.getId(),
         version=release.version,
         filename=filename or "",

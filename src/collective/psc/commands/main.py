@@ -8,6 +8,7 @@ from collective.psc.commands.instance import InstanceSettings
 from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
 from collective.psc.commands.maintainers import register as register_maintainers
+from collective.psc.commands.mirror import register as register_mirror
 from collective.psc.commands.tokens import register as register_tokens
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_tokens(commands)
     register_maintainers(commands)
+    register_mirror(commands)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Mirror a center into a static tree that Apache or nginx serves."""

@@ -1,0 +1,45 @@
+"""Fixtures of the mirroring tests: a committed center with a mirror directory."""
+
+from collective.psc import services
+from collective.psc.mirroring.writer import Tree
+from plone import api
+
+import pytest
+import transaction
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """Return the mirror tree of the center, not yet written."""
+    return Tree(tmp_path / "mirror")
+
+
+@pytest.fixture
+def mirrored(functional, tree):
+    """Return a committed center whose changes are exported to ``tree``."""
+    portal = functional["portal"]
+    with api.env.adopt_roles(["Manager"]):
+        center = api.content.create(
+            container=portal, type="SoftwareCenter", id="pypi", title="Index"
+        )
+    center.mirror_targets = [str(tree.root)]
+    transaction.commit()
+    return center
+
+
+def upload(center, path):
+    """Upload an archive as a Manager and commit."""
+    with api.env.adopt_roles(["Manager"]), open(path, "rb") as stream:
+        distribution = services.add_distribution(
+            center=center, filename=path.name, stream=stream
+        )
+    transaction.commit()
+    return distribution
+
+
+def change(function, **kwargs):
+    """Call a service function as a Manager and commit."""
+    with api.env.adopt_roles(["Manager"]):
+        result = function(**kwargs)
+    transaction.commit()
+    return result
