@@ -277,7 +277,7 @@ class TestYankAndDelete:
         item = services.get_file(center=center, filename=wheel.name)
         storage = get_storage(item.storage)
         services.delete_file(center=center, filename=wheel.name)
-        assert not storage.exists(item)
+        assert not storage.exists(item, center=center)
         assert services.find_file(center=center, filename=wheel.name) is None
         services.delete_release(center=center, name="foo-bar", version="2")
         assert list(center["foo-bar"].objectIds()) == ["1"]

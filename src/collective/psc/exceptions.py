@@ -87,6 +87,18 @@ class StorageNotFound(PSCError):
     status = 500
 
 
+class StorageUnavailable(PSCError):
+    """A storage strategy that cannot keep archives with the center's settings."""
+
+    status = 503
+
+
+class ArchiveCorrupted(PSCError):
+    """Stored bytes whose digest differs from the one the file records."""
+
+    status = 500
+
+
 class Unauthenticated(PSCError):
     """A request that needs credentials and sent none."""
 

@@ -30,23 +30,39 @@ class IDistributionFile(Interface):
 
 
 class IArchiveStorage(Interface):
-    """Keep the bytes of distribution files; named utilities, chosen per center."""
+    """Keep the bytes of distribution files; named utilities, chosen per center.
+
+    Every method gets the center explicitly: a distribution being uploaded is
+    not in its release yet, so it cannot find its center by acquisition.
+    Writes and deletes follow the transaction: an aborted or retried
+    transaction leaves nothing, and bytes are removed only after a commit.
+    """
 
     title = Attribute("Human readable name of the strategy.")
 
-    def store(distribution: IDistributionFile, chunks: Iterable[bytes]) -> None:
+    def check(center: ISoftwareCenter) -> None:
+        """Raise StorageUnavailable unless archives of the center can be stored."""
+
+    def store(
+        distribution: IDistributionFile,
+        chunks: Iterable[bytes],
+        *,
+        center: ISoftwareCenter,
+    ) -> None:
         """Write the archive of a distribution from byte chunks, in the transaction."""
 
-    def open(distribution: IDistributionFile) -> BinaryIO:
+    def open(distribution: IDistributionFile, *, center: ISoftwareCenter) -> BinaryIO:
         """Return a seekable binary file object reading the stored archive."""
 
-    def exists(distribution: IDistributionFile) -> bool:
+    def exists(distribution: IDistributionFile, *, center: ISoftwareCenter) -> bool:
         """Tell whether an archive is stored for the distribution."""
 
-    def delete(distribution: IDistributionFile) -> None:
+    def delete(distribution: IDistributionFile, *, center: ISoftwareCenter) -> None:
         """Forget the archive of a distribution when the transaction commits."""
 
-    def local_path(distribution: IDistributionFile) -> str | None:
+    def local_path(
+        distribution: IDistributionFile, *, center: ISoftwareCenter
+    ) -> str | None:
         """Return the path of the committed archive on local disk, or None."""
 
 

@@ -3,11 +3,15 @@
 from BTrees.OOBTree import OOBTree
 from collective.psc import _
 from collective.psc.content.base import UnorderedContainer
+from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.journal import Journal
+from collective.psc.storage import get_storage
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
+from zope.interface import Invalid
+from zope.interface import invariant
 
 
 class ISoftwareCenterSchema(model.Schema):
@@ -23,6 +27,15 @@ class ISoftwareCenterSchema(model.Schema):
         default="blob",
         required=True,
     )
+    storage_path = schema.TextLine(
+        title=_("Archive directory"),
+        description=_(
+            "For the 'filesystem' storage: the directory that keeps the archives, "
+            "absolute or relative to the instance's var directory. It must exist "
+            "and be writable; give each center a directory of its own."
+        ),
+        required=False,
+    )
     upload_size_limit = schema.Int(
         title=_("Upload size limit (MiB)"),
         description=_("The largest distribution file this index accepts."),
@@ -30,6 +43,14 @@ class ISoftwareCenterSchema(model.Schema):
         min=1,
         required=True,
     )
+
+    @invariant
+    def storage_usable(data) -> None:
+        """Refuse a storage strategy that cannot work with these settings."""
+        try:
+            get_storage(data.storage).check(data)
+        except PSCError as error:
+            raise Invalid(error.message) from None
 
 
 @implementer(ISoftwareCenter, ISoftwareCenterSchema)

@@ -1,11 +1,14 @@
 """The default archive storage: one ZODB blob per distribution file."""
 
 from collections.abc import Iterable
+from collective.psc.exceptions import StorageUnavailable
 from collective.psc.interfaces import IArchiveStorage
 from collective.psc.interfaces import IDistributionFile
+from collective.psc.interfaces import ISoftwareCenter
 from typing import BinaryIO
 from ZODB.blob import Blob
 from ZODB.interfaces import BlobError
+from ZODB.interfaces import IBlobStorage
 from zope.interface import implementer
 
 
@@ -22,7 +25,24 @@ class BlobStorage:
 
     title = "ZODB blobs"
 
-    def store(self, distribution: IDistributionFile, chunks: Iterable[bytes]) -> None:
+    def check(self, center: ISoftwareCenter) -> None:
+        """Refuse a database whose storage keeps no blobs."""
+        connection = getattr(center, "_p_jar", None)
+        if connection is not None and not IBlobStorage.providedBy(
+            connection.db().storage
+        ):
+            raise StorageUnavailable(
+                "The ZODB storage of this site keeps no blobs; configure a "
+                "blob-dir for it or choose the filesystem storage."
+            )
+
+    def store(
+        self,
+        distribution: IDistributionFile,
+        chunks: Iterable[bytes],
+        *,
+        center: ISoftwareCenter,
+    ) -> None:
         """Write the archive into a new blob on the distribution."""
         blob = Blob()
         with blob.open("w") as target:
@@ -30,15 +50,21 @@ class BlobStorage:
                 target.write(chunk)
         setattr(distribution, BLOB_ATTRIBUTE, blob)
 
-    def open(self, distribution: IDistributionFile) -> BinaryIO:
+    def open(
+        self, distribution: IDistributionFile, *, center: ISoftwareCenter
+    ) -> BinaryIO:
         """Return the blob opened for reading."""
         return getattr(distribution, BLOB_ATTRIBUTE).open("r")
 
-    def exists(self, distribution: IDistributionFile) -> bool:
+    def exists(
+        self, distribution: IDistributionFile, *, center: ISoftwareCenter
+    ) -> bool:
         """Tell whether the distribution has a blob."""
         return getattr(distribution, BLOB_ATTRIBUTE, None) is not None
 
-    def local_path(self, distribution: IDistributionFile) -> str | None:
+    def local_path(
+        self, distribution: IDistributionFile, *, center: ISoftwareCenter
+    ) -> str | None:
         """Return the committed blob's file, or None before its commit."""
         blob = getattr(distribution, BLOB_ATTRIBUTE, None)
         if blob is None:
@@ -48,7 +74,9 @@ class BlobStorage:
         except BlobError:
             return None
 
-    def delete(self, distribution: IDistributionFile) -> None:
+    def delete(
+        self, distribution: IDistributionFile, *, center: ISoftwareCenter
+    ) -> None:
         """Drop the blob; packing the database removes its file."""
         if getattr(distribution, BLOB_ATTRIBUTE, None) is not None:
             setattr(distribution, BLOB_ATTRIBUTE, None)
