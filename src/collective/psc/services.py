@@ -12,8 +12,10 @@ from Acquisition import aq_inner
 from collections.abc import Mapping
 from collective.psc import journal
 from collective.psc import permissions
+from collective.psc.digests import CHUNK_SIZE
 from collective.psc.digests import Digests
 from collective.psc.digests import stream_chunks
+from collective.psc.exceptions import ArchiveCorrupted
 from collective.psc.exceptions import DuplicateFile
 from collective.psc.exceptions import FileExists
 from collective.psc.exceptions import FileNotFound
@@ -24,6 +26,7 @@ from collective.psc.exceptions import ProjectNotFound
 from collective.psc.exceptions import ReleaseNotFound
 from collective.psc.exceptions import UserNotFound
 from collective.psc.interfaces import ICenterChangedEvent
+from collective.psc.interfaces import IProject
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.metadata import extract_core_metadata
 from collective.psc.metadata import parse_core_metadata
@@ -66,6 +69,7 @@ PROJECT_TYPE = "SoftwareProject"
 RELEASE_TYPE = "SoftwareRelease"
 FILE_TYPE = "DistributionFile"
 CENTER_TYPE = "SoftwareCenter"
+MANAGE_PORTAL = "Manage portal"
 
 
 class CenterStats(NamedTuple):
@@ -309,6 +313,7 @@ def add_distribution(
         _require(permissions.UploadDistribution, project, "upload to this project")
     storage_name = getattr(center, "storage", None) or DEFAULT_STORAGE
     storage = get_storage(storage_name)
+    storage.check(center)
     distribution = createContent(
         FILE_TYPE,
         id=file_id(filename),
@@ -319,13 +324,15 @@ def add_distribution(
         storage=storage_name,
     )
     seen = Digests()
-    storage.store(distribution, stream_chunks(stream, seen, max_size=max_size))
+    storage.store(
+        distribution, stream_chunks(stream, seen, max_size=max_size), center=center
+    )
     seen.check(dict(digests or {}))
     _refuse_reused_filename(
         center=center, filename=filename, sha256=seen.hexdigest("sha256")
     )
     _set_digests(distribution, seen)
-    _set_core_metadata(distribution, storage.open(distribution), parsed)
+    _set_core_metadata(distribution, storage.open(distribution, center=center), parsed)
     if project is None:
         fields = distribution.metadata_fields or {}
         project, _created = get_or_create_project(
@@ -385,13 +392,66 @@ def list_files(*, center: Center, name: str) -> list[Distribution]:
 
 def open_archive(distribution: Distribution) -> BinaryIO:
     """Return the stored archive of a distribution file opened for reading."""
-    return get_storage(distribution.storage).open(distribution)
+    center = get_center(distribution)
+    return get_storage(distribution.storage).open(distribution, center=center)
 
 
 def archive_path(distribution: Distribution) -> Path | None:
     """Return the committed archive's path on local disk, or None."""
-    path = get_storage(distribution.storage).local_path(distribution)
+    storage = get_storage(distribution.storage)
+    path = storage.local_path(distribution, center=get_center(distribution))
     return Path(path) if path else None
+
+
+def center_files(*, center: Center) -> list[Distribution]:
+    """Return every distribution file of a center, by project and release."""
+    return [
+        item
+        for project in center.objectValues()
+        if IProject.providedBy(project)
+        for release in project.releases()
+        for item in release.files()
+    ]
+
+
+def move_archive(*, center: Center, distribution: Distribution, to: str) -> bool:
+    """Copy a file's archive into another storage, verify it, switch the file over.
+
+    The copy's SHA-256, read back from the target, must match the file's;
+    the old archive is deleted through its storage, so its bytes go only when
+    the transaction that switched the file commits. Tell whether it moved.
+    """
+    _require(MANAGE_PORTAL, center, "move the archives of this index")
+    if distribution.storage == to:
+        return False
+    source = get_storage(distribution.storage)
+    target = get_storage(to)
+    target.check(center)
+    with source.open(distribution, center=center) as archive:
+        target.store(distribution, stream_chunks(archive, Digests()), center=center)
+    with target.open(distribution, center=center) as copy:
+        sha256 = _sha256(copy)
+    if sha256 != distribution.sha256:
+        raise ArchiveCorrupted(
+            f"The archive of {distribution.filename!r} in {distribution.storage!r} "
+            f"has the SHA-256 {sha256}, not {distribution.sha256}; it was not "
+            "moved. Restore it from a backup or delete the file."
+        )
+    source.delete(distribution, center=center)
+    distribution.storage = to
+    return True
+
+
+def check_archive(*, center: Center, distribution: Distribution) -> str | None:
+    """Return what is wrong with a file's stored archive, or None when it is sound."""
+    storage = get_storage(distribution.storage)
+    if not storage.exists(distribution, center=center):
+        return f"missing from the {distribution.storage!r} storage"
+    with storage.open(distribution, center=center) as archive:
+        sha256 = _sha256(archive)
+    if sha256 != distribution.sha256:
+        return f"SHA-256 is {sha256}, expected {distribution.sha256}"
+    return None
 
 
 def yank(
@@ -531,6 +591,13 @@ def _require(permission: str, context: Any, what: str) -> None:
         raise Forbidden(f"User {user!r} is not allowed to {what}.")
 
 
+def _sha256(archive: BinaryIO) -> str:
+    hasher = hashlib.sha256()
+    while chunk := archive.read(CHUNK_SIZE):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
 def _get_release(*, project: Project, version: str) -> Release:
     release = find_release(project=project, version=version)
     if release is None:
@@ -611,5 +678,6 @@ def _set_yanked(
 
 
 def _delete_distribution(distribution: Distribution) -> None:
-    get_storage(distribution.storage).delete(distribution)
+    storage = get_storage(distribution.storage)
+    storage.delete(distribution, center=get_center(distribution))
     distribution.aq_parent.manage_delObjects([distribution.getId()])
