@@ -3,6 +3,7 @@
 from BTrees.OOBTree import OOBTree
 from collective.psc import _
 from collective.psc.content.base import UnorderedContainer
+from collective.psc.controlpanel import settings
 from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.journal import Journal
@@ -24,7 +25,7 @@ class ISoftwareCenterSchema(model.Schema):
             "stay where they are until they are migrated."
         ),
         vocabulary="collective.psc.ArchiveStorages",
-        default="blob",
+        defaultFactory=settings.default_storage,
         required=True,
     )
     storage_path = schema.TextLine(
@@ -39,7 +40,7 @@ class ISoftwareCenterSchema(model.Schema):
     upload_size_limit = schema.Int(
         title=_("Upload size limit (MiB)"),
         description=_("The largest distribution file this index accepts."),
-        default=100,
+        defaultFactory=settings.default_upload_size_limit,
         min=1,
         required=True,
     )
