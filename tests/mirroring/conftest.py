@@ -1,8 +1,18 @@
-"""Fixtures of the mirroring tests: a committed center with a mirror directory."""
+"""Fixtures of the mirroring tests: a committed center with a mirror directory.
+
+The Apache tests use the server fixtures of the upload, simple and
+find-links tests: a center in the layer's WSGI server and what is uploaded.
+"""
 
 from collective.psc import services
 from collective.psc.mirroring.writer import Tree
 from plone import api
+from tests.findlinks.test_clients import published  # noqa: F401
+from tests.findlinks.test_clients import recipe  # noqa: F401
+from tests.simple.test_views import venv  # noqa: F401
+from tests.upload.conftest import center  # noqa: F401
+from tests.upload.conftest import client  # noqa: F401
+from tests.upload.conftest import portal_server  # noqa: F401
 
 import pytest
 import transaction
@@ -27,11 +37,11 @@ def mirrored(functional, tree):
     return center
 
 
-def upload(center, path):
-    """Upload an archive as a Manager and commit."""
+def upload(into, path):
+    """Upload an archive into a center as a Manager and commit."""
     with api.env.adopt_roles(["Manager"]), open(path, "rb") as stream:
         distribution = services.add_distribution(
-            center=center, filename=path.name, stream=stream
+            center=into, filename=path.name, stream=stream
         )
     transaction.commit()
     return distribution

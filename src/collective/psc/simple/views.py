@@ -4,18 +4,16 @@ from collective.psc import services
 from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
 from collective.psc.simple import data
+from collective.psc.simple import render
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
 from Products.Five.browser import BrowserView
-from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from typing import BinaryIO
 from zExceptions import NotFound
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 from ZPublisher.Iterators import IStreamIterator
-
-import json
 
 
 # Installers must see a new upload at once: they may keep a page, but must
@@ -64,8 +62,6 @@ def answer_revalidation(request, *, center, serial: int, kind: str) -> bool:
 class SimpleIndex(BrowserView):
     """The simple repository API: the project list and one page per project."""
 
-    root_template = ViewPageTemplateFile("templates/root.pt")
-    project_template = ViewPageTemplateFile("templates/project.pt")
     project_name: str | None = None
     extra: bool = False
 
@@ -93,7 +89,7 @@ class SimpleIndex(BrowserView):
                 ("root", self.context.journal.uid, serial, center_url),
                 lambda: data.root_page(self.context, center_url=center_url),
                 serial,
-                self.root_template,
+                render.root_html,
             )
         try:
             normalized = normalize_name(self.project_name)
@@ -114,10 +110,10 @@ class SimpleIndex(BrowserView):
             ("project", self.context.journal.uid, normalized, serial, center_url),
             lambda: data.project_page(project, center_url=center_url, serial=serial),
             serial,
-            self.project_template,
+            render.project_html,
         )
 
-    def _respond(self, key: tuple, build, serial: int, template) -> str:
+    def _respond(self, key: tuple, build, serial: int, html) -> str:
         """Answer a page from the body cached for its key and format."""
         response = self.request.response
         content_type = choose_content_type(self.request.get_header("Accept"))
@@ -130,12 +126,12 @@ class SimpleIndex(BrowserView):
         page = PAGES.get(key, build)
         if content_type == JSON:
             response.setHeader("Content-Type", JSON)
-            return PAGES.get((*key, kind), lambda: json.dumps(page))
+            return PAGES.get((*key, kind), lambda: render.page_json(page))
         response.setHeader(
             "Content-Type",
             content_type if content_type != "text/html" else "text/html; charset=utf-8",
         )
-        return PAGES.get((*key, kind), lambda: template(page=page))
+        return PAGES.get((*key, kind), lambda: html(page))
 
     def _redirect(self, url: str) -> str:
         self.request.response.redirect(url, status=301, lock=True)
