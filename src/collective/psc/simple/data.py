@@ -62,20 +62,18 @@ def project_page(project: Project, *, center_url: str, serial: int) -> dict:
     }
 
 
-def root_page(center: Center, *, center_url: str) -> dict:
+def root_page(center: Center) -> dict:
     """Return the PEP 691 dict of the list of projects.
 
     Built from the center's id index and the journal, without loading a
     single project: with thousands of projects this is what keeps a new
-    serial's root page cheap.
+    serial's root page cheap. Entries carry no URL (as on PyPI): the HTML
+    links to ``<name>/`` relative to the page, which also holds wherever the
+    page is served from.
     """
     serials = center.journal.project_serials()
     projects = [
-        {
-            "name": name,
-            "_last-serial": serials.get(name, 0),
-            "_url": f"{center_url}/simple/{name}/",
-        }
+        {"name": name, "_last-serial": serials.get(name, 0)}
         for name in center.objectIds()
     ]
     return {

@@ -87,7 +87,7 @@ class SimpleIndex(BrowserView):
             serial = self.context.journal.last_serial
             return self._respond(
                 ("root", self.context.journal.uid, serial, center_url),
-                lambda: data.root_page(self.context, center_url=center_url),
+                lambda: data.root_page(self.context),
                 serial,
                 render.root_html,
             )
