@@ -8,6 +8,7 @@ from collective.psc.simple import render
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
+from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
 from typing import BinaryIO
 from zExceptions import NotFound
@@ -47,6 +48,9 @@ def answer_revalidation(request, *, center, serial: int, kind: str) -> bool:
     The ETag names the center's journal as well as the serial, so a center
     deleted and made again (whose serials start over) never matches.
     """
+    # Index pages are for installers: no theme, no CSRF token rewriting,
+    # and no parsing of the body by the transform chain on the way out.
+    request.environ[DISABLE_TRANSFORM_REQUEST_KEY] = True
     response = request.response
     etag = f'"{center.journal.uid[:12]}-{serial}-{kind}"'
     response.setHeader("X-PyPI-Last-Serial", str(serial))
