@@ -27,9 +27,8 @@ HTML_FILE = "index.html"
 HTML_V1_FILE = "index.v1_html"
 JSON_FILE = "index.v1_json"
 PAGE_FILES = (HTML_FILE, HTML_V1_FILE, JSON_FILE)
-# Links are relative to the page: the list is at simple/, one level below
-# the center; a project page at simple/<name>/, two levels below.
-ROOT_BASE = ".."
+# Links are relative to the page: a project page is at simple/<name>/, two
+# levels below the center (the list links to "<name>/" anyway).
 PROJECT_BASE = "../.."
 METADATA_SUFFIX = ".metadata"
 
@@ -72,7 +71,7 @@ def project_files(project: Project, *, serial: int) -> dict[str, bytes]:
 
 def root_files(center: Center, *, html: bool = True) -> dict[str, bytes]:
     """Return the page files of the project list, or only its JSON."""
-    page = data.root_page(center, center_url=ROOT_BASE)
+    page = data.root_page(center)
     return page_files(
         page_dir(), render.root_html(page) if html else None, render.page_json(page)
     )

@@ -42,5 +42,5 @@ def project_html(page: dict) -> str:
 
 
 def page_json(page: dict) -> str:
-    """Return the JSON of a page."""
-    return json.dumps(page)
+    """Return the JSON of a page, compact."""
+    return json.dumps(page, separators=(",", ":"))
