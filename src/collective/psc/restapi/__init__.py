@@ -1,0 +1,1 @@
+"""Serialise centers' content with its packaging fields for plone.restapi (Volto)."""
