@@ -63,6 +63,15 @@ import hashlib
 # The indexes that depend on fields an upload changes; reindexing only these
 # (and the metadata) keeps an upload's catalog work small.
 PROJECT_TEXT_INDEXES = ["Title", "sortable_title", "Description", "SearchableText"]
+# The indexes of the center's listing, which follow the newest release. An
+# unchanged value writes nothing, so concurrent uploads do not conflict on them.
+PROJECT_LISTING_INDEXES = [
+    "psc_latest_date",
+    "psc_maturity",
+    "psc_classifiers",
+    "psc_compatibility",
+    "psc_categories",
+]
 # Views of a center; a project of such a name would hide the view.
 RESERVED_NAMES = frozenset({"legacy", "simple", "packages", "pypi", "links", "submit"})
 PROJECT_TYPE = "SoftwareProject"
@@ -144,7 +153,7 @@ def update_project(*, project: Project, fields: Mapping[str, Any]) -> bool:
         return False
     for name in changed:
         setattr(project, name, fields[name])
-    project.reindexObject(idxs=PROJECT_TEXT_INDEXES)
+    project.reindexObject(idxs=PROJECT_TEXT_INDEXES + PROJECT_LISTING_INDEXES)
     _record(
         project.aq_parent,
         project=project.getId(),
@@ -185,7 +194,7 @@ def apply_release_metadata(
         urls.insert(0, f"Homepage, {metadata.home_page}")
     if metadata.download_url:
         urls.append(f"Download, {metadata.download_url}")
-    update_project(
+    changed = update_project(
         project=project,
         fields={
             "title": metadata.name,
@@ -205,6 +214,9 @@ def apply_release_metadata(
             "compatibility": compatibility,
         },
     )
+    if not changed:
+        # A new newest release with the same metadata still moves the listing.
+        project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
 
 
 def newest_release(*, project: Project) -> Release | None:
@@ -511,7 +523,8 @@ def delete_release(*, center: Center, name: str, version: str) -> None:
     _require(permissions.ManageReleases, project, "delete releases of this project")
     for distribution in release.files():
         _delete_distribution(distribution)
-    project.manage_delObjects([release.getId()])
+    project._delObject(release.getId())
+    project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
     _record(
         center,
         project=project.getId(),
@@ -528,7 +541,7 @@ def delete_project(*, center: Center, name: str) -> None:
     for release in project.releases():
         for distribution in release.files():
             _delete_distribution(distribution)
-    center.manage_delObjects([project.getId()])
+    center._delObject(project.getId())
     _record(
         center,
         project=project.getId(),
@@ -680,4 +693,6 @@ def _set_yanked(
 def _delete_distribution(distribution: Distribution) -> None:
     storage = get_storage(distribution.storage)
     storage.delete(distribution, center=get_center(distribution))
-    distribution.aq_parent.manage_delObjects([distribution.getId()])
+    # The caller checked Manage Releases; Plone's manage_delObjects would also
+    # ask for Delete objects, which Maintainers do not have.
+    distribution.aq_parent._delObject(distribution.getId())

@@ -1,0 +1,1 @@
+"""The web pages of a center: listing, project, release, file, maintainer tools."""

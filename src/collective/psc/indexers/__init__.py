@@ -1,0 +1,1 @@
+"""Catalog indexers of projects: what the center's listing filters and shows."""

@@ -1,0 +1,136 @@
+"""Index a project by its newest release, classifiers, categories and text.
+
+Releases and files stay out of the catalog, so the listing of a center reads
+everything it filters on and shows from these indexes and metadata columns of
+the project. Uploads keep them current through ``services.update_project``.
+"""
+
+from Acquisition import aq_base
+from collections.abc import Iterable
+from collective.psc import services
+from collective.psc.interfaces import IProject
+from collective.psc.names import parse_version
+from collective.psc.types import Project
+from datetime import datetime
+from plone.indexer import indexer
+
+
+# The kinds of Plone packages that trove classifiers name; each is a category.
+PLONE_KINDS = {
+    "Addon": "Plone add-on",
+    "Core": "Plone core",
+    "Distribution": "Plone distribution",
+    "Theme": "Plone theme",
+}
+
+
+def classifier_values(classifiers: Iterable[str]) -> list[str]:
+    """Return the classifiers with their parents, so a family filter finds members.
+
+    ``Framework :: Plone :: 6.1`` is found by ``Framework :: Plone`` too; a
+    bare top level such as ``Framework`` says nothing and is left out.
+    """
+    values = set()
+    for classifier in classifiers:
+        parts = [part.strip() for part in classifier.split("::")]
+        for depth in range(2, len(parts) + 1):
+            values.add(" :: ".join(parts[:depth]))
+    return sorted(values)
+
+
+def compatibility_values(versions: Iterable[str]) -> list[str]:
+    """Return the Plone versions with their major versions (6.1 also gives 6)."""
+    values = set()
+    for version in versions:
+        values.add(version)
+        values.add(str(parse_version(version).major))
+    return sorted(values, key=parse_version)
+
+
+def category_values(classifiers: Iterable[str], categories: Iterable[str]) -> list[str]:
+    """Return a project's categories: its own, its Plone kind and its topics.
+
+    A category is what a maintainer sets in the project's *Categories*
+    field, the kind a ``Framework :: Plone :: Addon|Core|Distribution|Theme``
+    classifier names, or the top level of a ``Topic ::`` classifier.
+    """
+    values = {category.strip() for category in categories if category.strip()}
+    for classifier in classifiers:
+        parts = [part.strip() for part in classifier.split("::")]
+        if parts[:2] == ["Framework", "Plone"] and len(parts) == 3:
+            kind = PLONE_KINDS.get(parts[2])
+            if kind:
+                values.add(kind)
+        elif parts[0] == "Topic" and len(parts) > 1:
+            values.add(parts[1])
+    return sorted(values)
+
+
+def _newest(project: Project):
+    release = services.newest_release(project=project)
+    if release is None:
+        raise AttributeError("The project has no release.")
+    return release
+
+
+@indexer(IProject)
+def searchable_text(project: Project) -> str:
+    """Index the name, summary, keywords, people and README of a project."""
+    words = [
+        project.getId(),
+        project.title or "",
+        project.description or "",
+        " ".join(project.keywords or []),
+        project.author or "",
+        project.maintainer or "",
+        project.long_description or "",
+    ]
+    return " ".join(word for word in words if word)
+
+
+@indexer(IProject)
+def latest_version(project: Project) -> str:
+    """Index the version of the release that speaks for the project."""
+    return _newest(project).version
+
+
+@indexer(IProject)
+def latest_date(project: Project) -> datetime:
+    """Index the date of the release that speaks for the project."""
+    date = _newest(project).release_date
+    if date is None:
+        raise AttributeError("The newest release has no file yet.")
+    return date
+
+
+@indexer(IProject)
+def latest_maturity(project: Project) -> str:
+    """Index the maturity of the release that speaks for the project."""
+    return _newest(project).maturity
+
+
+@indexer(IProject)
+def classifiers(project: Project) -> list[str]:
+    """Index the classifiers and their parents."""
+    return classifier_values(project.classifiers or [])
+
+
+@indexer(IProject)
+def compatibility(project: Project) -> list[str]:
+    """Index the Plone versions the newest release supports."""
+    return compatibility_values(project.compatibility or [])
+
+
+@indexer(IProject)
+def categories(project: Project) -> list[str]:
+    """Index the categories of a project."""
+    return category_values(project.classifiers or [], project.categories or [])
+
+
+@indexer(IProject)
+def downloads(project: Project) -> int:
+    """Index the download count, once something has counted downloads."""
+    count = getattr(aq_base(project), "download_count", None)
+    if count is None:
+        raise AttributeError("Downloads of this project were never counted.")
+    return count

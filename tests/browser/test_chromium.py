@@ -1,0 +1,227 @@
+"""The pages in a real browser: Debian's Chromium, driven by Playwright.
+
+A WSGI server serves a Plone site whose center the service layer filled;
+Chromium runs headless with its own network features off. Screenshots of the
+listing, a project and a release are kept in ``test-artifacts/browser/``.
+"""
+
+from collective.psc import services
+from pathlib import Path
+from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from tests.browser.conftest import publish_examples
+from tests.upload.conftest import portal_server  # noqa: F401
+
+import pytest
+import requests
+import transaction
+
+
+pytestmark = pytest.mark.functional
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
+# Without the background networking switches Chromium's own connections are
+# refused on a closed network and slow every page down.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAINTAINER = ("maria", "maria-secret-1")
+
+
+@pytest.fixture
+def site(portal_server, tmp_path):  # noqa: F811
+    """Return the URLs of a served center with example projects and a maintainer."""
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        center = api.content.create(
+            container=portal_server, type="SoftwareCenter", id="pypi", title="Add-ons"
+        )
+        center.description = "Plone add-ons and tools, installable with pip and uv."
+        publish_examples(center, tmp_path)
+        api.user.create(
+            email="maria@example.org",
+            username=MAINTAINER[0],
+            password=MAINTAINER[1],
+            properties={"fullname": "Maria Maintainer"},
+        )
+        services.add_maintainer(
+            project=center["collective-easyform-extra"], user_id=MAINTAINER[0]
+        )
+    transaction.commit()
+    return {"portal": portal_server.absolute_url(), "center": center.absolute_url()}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Start Debian's Chromium once per module."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make system-packages).")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, site):
+    """Return a new page in a fresh browser context that may use the clipboard."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=site["portal"].split("/plone")[0]
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def titles(page) -> list[str]:
+    return page.locator("#psc-projects h2 a").all_inner_texts()
+
+
+def test_search_and_filter_the_listing(page, site):
+    page.goto(site["center"])
+    assert titles(page) == [
+        "tinyhttp",
+        "plonetheme.tidy",
+        "collective.easyform.extra",
+    ]
+    assert "3 projects" in page.locator("#psc-count").inner_text()
+    assert screenshot(page, "listing").stat().st_size > 10_000
+
+    page.fill("#psc-q", "ratings")
+    page.click("#psc-search button[type=submit]")
+    page.wait_for_url("**?q=ratings*")
+    assert titles(page) == ["collective.easyform.extra"]
+
+    page.goto(site["center"])
+    # Choosing a filter submits the form by itself.
+    page.select_option("#psc-maturity", "beta")
+    page.wait_for_url("**maturity=beta*")
+    assert titles(page) == ["plonetheme.tidy"]
+    assert page.locator("#psc-filters").inner_text().strip().startswith("Beta")
+
+    page.select_option("#psc-maturity", "")
+    page.wait_for_url(lambda url: "maturity=beta" not in url)
+    page.select_option("#psc-category", "Plone add-on")
+    page.wait_for_url("**category=Plone+add-on*")
+    assert titles(page) == ["collective.easyform.extra"]
+    page.select_option("#psc-sort", "name")
+    page.wait_for_url("**sort=name*")
+    assert titles(page) == ["collective.easyform.extra"]
+
+    page.click("#psc-filters a")
+    page.wait_for_url(lambda url: "category=" not in url)
+    assert titles(page) == [
+        "collective.easyform.extra",
+        "plonetheme.tidy",
+        "tinyhttp",
+    ]
+
+
+def test_open_a_project_and_copy_an_install_snippet(page, site):
+    page.goto(site["center"])
+    page.click("text=collective.easyform.extra")
+    page.wait_for_url("**/collective-easyform-extra")
+    assert page.locator("#psc-latest-version").inner_text() == "2.1.0"
+    readme = page.locator("#psc-readme")
+    assert "date ranges" in readme.inner_text()
+    assert readme.locator("script").count() == 0
+    assert page.locator("#psc-links a").all_inner_texts() == ["Source", "Changelog"]
+    assert page.locator("#psc-maintainers").inner_text().count("Maria") == 1
+    screenshot(page, "project")
+
+    snippet = page.locator("#psc-snippet-pip").inner_text()
+    assert snippet == (
+        f"pip install --index-url {site['center']}/simple/ collective.easyform.extra"
+    )
+    button = page.locator("[data-psc-copy=psc-snippet-pip]")
+    button.click()
+    page.wait_for_function(
+        "document.querySelector('[data-psc-copy=psc-snippet-pip]')"
+        ".textContent === 'Copied'"
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
+
+    page.click("#psc-releases >> text=2.0.0")
+    page.wait_for_url("**/collective-easyform-extra/2")
+    assert "2.0.0" in page.locator("h1").inner_text()
+    assert page.locator("#psc-manage-release").count() == 0
+
+
+def login(page, site, username: str, password: str) -> None:
+    page.goto(f"{site['portal']}/login")
+    page.fill("input[name='__ac_name']", username)
+    page.fill("input[name='__ac_password']", password)
+    page.click("[name$='buttons.login']")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_maintainer_yanks_and_unyanks_a_release(page, site):
+    release_url = f"{site['center']}/collective-easyform-extra/2.1"
+    login(page, site, *MAINTAINER)
+    page.goto(release_url)
+    page.click("#psc-manage-release")
+    page.wait_for_url("**/@@manage-release")
+    page.fill("#psc-yank-reason-input", "Breaks forms with date fields; use 2.0.0.")
+    page.click("button[name='form.yank']")
+    page.wait_for_url("**/@@manage-release")
+    assert "Yanked:" in page.locator(".statusmessage, .alert").first.inner_text()
+
+    page.goto(release_url)
+    assert page.locator("#psc-release-yanked").is_visible()
+    assert "use 2.0.0" in page.locator("#psc-yank-reason").inner_text()
+    screenshot(page, "release")
+
+    simple = requests.get(
+        f"{site['center']}/simple/collective-easyform-extra/",
+        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+        timeout=30,
+    ).json()
+    yanked = {item["filename"]: item["yanked"] for item in simple["files"]}
+    assert yanked["collective_easyform_extra-2.1.0-py3-none-any.whl"] == (
+        "Breaks forms with date fields; use 2.0.0."
+    )
+    assert yanked["collective_easyform_extra-2.0.0-py3-none-any.whl"] is False
+
+    page.goto(f"{release_url}/@@manage-release")
+    page.click("#psc-yank-release button[name='form.unyank']")
+    page.wait_for_url("**/@@manage-release")
+    page.goto(release_url)
+    assert page.locator("#psc-release-yanked").count() == 0
+
+
+def test_maintainer_deletes_a_file_after_confirming(page, site):
+    release_url = f"{site['center']}/collective-easyform-extra/2.1"
+    login(page, site, *MAINTAINER)
+    page.goto(f"{release_url}/@@manage-release")
+    page.click("#psc-manage-files tr:has-text('.tar.gz') >> text=Delete…")
+    page.wait_for_url("**/@@delete-release?filename=*")
+    assert "cannot be undone" in page.locator("#content").inner_text()
+    page.click("#psc-confirm-delete button[name='form.delete']")
+    page.wait_for_url(release_url)
+    assert page.locator("#psc-files tbody tr").count() == 1
+
+
+def test_anonymous_cannot_open_the_maintainer_tools(page, site):
+    page.goto(f"{site['center']}/collective-easyform-extra/2.1/@@manage-release")
+    assert "/login" in page.url or "Insufficient Privileges" in page.content()
+    page.goto(f"{site['center']}/collective-easyform-extra")
+    assert page.locator("#psc-maintainer-tools").count() == 0
