@@ -415,6 +415,16 @@ def archive_path(distribution: Distribution) -> Path | None:
     return Path(path) if path else None
 
 
+def set_storage(*, center: Center, name: str, path: str | None = None) -> None:
+    """Choose the storage strategy (and its directory) for a center's new archives."""
+    _require(MANAGE_PORTAL, center, "choose the archive storage of this index")
+    storage = get_storage(name)
+    if path is not None:
+        center.storage_path = path
+    storage.check(center)
+    center.storage = name
+
+
 def center_files(*, center: Center) -> list[Distribution]:
     """Return every distribution file of a center, by project and release."""
     return [

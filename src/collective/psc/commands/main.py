@@ -9,6 +9,7 @@ from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
 from collective.psc.commands.maintainers import register as register_maintainers
 from collective.psc.commands.mirror import register as register_mirror
+from collective.psc.commands.storage import register as register_storage
 from collective.psc.commands.tokens import register as register_tokens
 from pathlib import Path
 
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_tokens(commands)
     register_maintainers(commands)
     register_mirror(commands)
+    register_storage(commands)
     return parser
 
 

@@ -152,6 +152,9 @@ def recover_all(event: Any) -> None:
                 recover(storage_directory(directory), lambda path=path: load(path))
             except Exception:
                 logger.exception("Could not recover the archives of %s.", path)
+    except Exception:
+        # Never keep Zope from starting; psc storage clean does the same later.
+        logger.exception("Could not recover the archive directories.")
     finally:
         for connection in opened:
             connection.transaction_manager.abort()
