@@ -3,10 +3,19 @@
 from collective.psc import services
 from collective.psc.feeds import data
 from collective.psc.journal import Journal
+from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 
 import pytest
+
+
+@pytest.fixture
+def center(portal):
+    """Return a new center of the integration layer (not the served one)."""
+    return api.content.create(
+        container=portal, type="SoftwareCenter", id="pypi", title="Package index"
+    )
 
 
 def upload(center, path):
