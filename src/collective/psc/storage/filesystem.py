@@ -236,25 +236,20 @@ class ArchiveFiles:
 
     def tpc_finish(self, txn: ITransaction) -> None:
         """Rename received archives into place and remove deleted ones."""
-        directories = set()
+        # No fsync of the renames: a rename lost in a power cut leaves the
+        # durable .pending file, which recovery renames again.
         for staged in self.staged:
             try:
                 if staged.kind == PENDING:
                     os.replace(staged.path, staged.final)
                 else:
                     staged.path.unlink(missing_ok=True)
-                directories.add(staged.final.parent)
             except OSError:
                 # The database has committed: never fail now. The file stays
                 # as it is, unlocked, and recovery settles it.
                 logger.exception("Could not finish %s.", staged.path)
-        for directory in directories:
-            try:
-                fsync_directory(directory)
-            except OSError:
-                logger.exception("Could not sync %s.", directory)
-        for staged in self.staged:
-            staged.handle.close()
+            finally:
+                staged.handle.close()
         self.staged = []
 
     def tpc_abort(self, txn: ITransaction) -> None:
