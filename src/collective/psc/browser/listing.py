@@ -185,7 +185,7 @@ class CenterListing(BrowserView):
             catalog.searchResults(
                 portal_type=services.PROJECT_TYPE,
                 path={"query": path, "depth": 1},
-                psc_downloads={"query": 0, "range": "min"},
+                psc_downloads={"query": 1, "range": "min"},
             )
         )
         self.listing = parse_listing_form(
@@ -263,13 +263,14 @@ class CenterListing(BrowserView):
     def entry(self, brain: Any) -> dict:
         """Return what an entry of the listing shows, from metadata only."""
         downloads = brain.psc_downloads if self.with_downloads else None
+        version = brain.psc_latest_version or ""
         return {
             "url": brain.getURL(),
             "title": brain.Title or brain.getId,
             "name": brain.getId,
             "summary": brain.Description,
-            "version": brain.psc_latest_version or "",
-            "date": day(brain.psc_latest_date or None),
+            "version": version,
+            "date": day(brain.psc_latest_date) if version else "",
             "maturity": brain.psc_maturity or "",
             "maturity_label": MATURITY_LABELS.get(brain.psc_maturity or "", ""),
             "plone": plone_badges(brain.psc_compatibility or ()),

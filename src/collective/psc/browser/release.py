@@ -1,5 +1,6 @@
 """The pages of a release (changelog and files) and of one distribution file."""
 
+from collective.psc.browser.formatting import is_web_url
 from collective.psc.browser.project import PageHelpers
 from collective.psc.types import Release
 
@@ -27,7 +28,7 @@ class ReleaseView(PageHelpers):
     def changelog_link(self) -> str:
         """Return the project URL that names a changelog, or an empty string."""
         for label, url in self.project().project_url_pairs():
-            if label.lower() in CHANGELOG_LABELS and url.startswith("http"):
+            if label.lower() in CHANGELOG_LABELS and is_web_url(url):
                 return url
         return ""
 

@@ -44,7 +44,7 @@ def compatibility_values(versions: Iterable[str]) -> list[str]:
     for version in versions:
         values.add(version)
         values.add(str(parse_version(version).major))
-    return sorted(values, key=parse_version)
+    return sorted(values, key=lambda value: (parse_version(value), len(value)))
 
 
 def category_values(classifiers: Iterable[str], categories: Iterable[str]) -> list[str]:
@@ -96,11 +96,15 @@ def latest_version(project: Project) -> str:
 
 @indexer(IProject)
 def latest_date(project: Project) -> datetime:
-    """Index the date of the release that speaks for the project."""
-    date = _newest(project).release_date
-    if date is None:
-        raise AttributeError("The newest release has no file yet.")
-    return date
+    """Index the date of the newest release, else when the project was created.
+
+    Every project needs a value: sorting on an index leaves out the
+    documents it does not hold.
+    """
+    release = services.newest_release(project=project)
+    if release is not None and release.release_date is not None:
+        return release.release_date
+    return project.created().asdatetime()
 
 
 @indexer(IProject)
@@ -129,8 +133,5 @@ def categories(project: Project) -> list[str]:
 
 @indexer(IProject)
 def downloads(project: Project) -> int:
-    """Index the download count, once something has counted downloads."""
-    count = getattr(aq_base(project), "download_count", None)
-    if count is None:
-        raise AttributeError("Downloads of this project were never counted.")
-    return count
+    """Index the download count; 0 until something counts downloads."""
+    return getattr(aq_base(project), "download_count", None) or 0
