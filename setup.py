@@ -73,6 +73,7 @@ setup(
     ],
     extras_require={
         "test": [
+            "feedparser",
             "playwright",
             "plone.app.testing",
             "plone.testing",
