@@ -180,6 +180,7 @@ def test_maintainer_yanks_and_unyanks_a_release(page, site):
     page.goto(release_url)
     page.click("#psc-manage-release")
     page.wait_for_url("**/@@manage-release")
+    screenshot(page, "manage-release")
     page.fill("#psc-yank-reason-input", "Breaks forms with date fields; use 2.0.0.")
     page.click("button[name='form.yank']")
     page.wait_for_url("**/@@manage-release")

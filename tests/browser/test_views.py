@@ -295,3 +295,18 @@ def test_maintainers_page_adds_and_removes(examples, members):
     )
     post(project, "@@maintainers", **{"form.remove": "1", "user_id": "alice"})
     assert "Maintainer" not in project.get_local_roles_for_userid("alice")
+
+
+def test_facet_counts_follow_new_uploads(examples, tmp_path):
+    assert "Science" not in render(examples, "@@psc-listing")
+    publish(
+        examples,
+        build_wheel(
+            tmp_path,
+            "lab-tools",
+            "1.0",
+            classifiers=["Topic :: Scientific/Engineering :: Chemistry"],
+        ),
+    )
+    html = normalized(render(examples, "@@psc-listing"))
+    assert '<option value="Scientific/Engineering">Scientific/Engineering (1)' in html

@@ -18,6 +18,7 @@ from dataclasses import replace
 from plone import api
 from plone.base.utils import munge_search_term
 from plone.batching import Batch
+from plone.memoize import ram
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from typing import Any
@@ -172,6 +173,14 @@ def _integer(value: Any, default: int) -> int:
         return default
 
 
+def _facets_key(method: Any, view: "CenterListing", query: dict) -> tuple:
+    # The catalog's counter moves with every (re)indexing; the user matters
+    # because the catalog only finds what the user may see.
+    catalog = api.portal.get_tool("portal_catalog")
+    user = api.user.get_current().getId() or "Anonymous User"
+    return (catalog.getCounter(), user, repr(sorted(query.items())))
+
+
 class CenterListing(BrowserView):
     """List the projects of a center: search, filter, sort, batch."""
 
@@ -194,12 +203,24 @@ class CenterListing(BrowserView):
         self.sorts = available_sorts(
             text=self.listing.text, with_downloads=with_downloads
         )
-        results = catalog.searchResults(**catalog_query(self.listing, path=path))
+        query = catalog_query(self.listing, path=path)
+        results = catalog.searchResults(**query)
         self.total = len(results)
-        self.facets = count_facets(results)
+        self.facets = self.count_facets(query)
         self.batch = Batch(results, self.listing.size, self.listing.start)
         self.with_downloads = with_downloads
         return self.index()
+
+    @ram.cache(_facets_key)
+    def count_facets(self, query: dict) -> Facets:
+        """Count the filter values over the whole result, until the catalog changes.
+
+        Reading every entry of a large result costs more than the search
+        itself, so the counts are kept per query and user in memory.
+        """
+        catalog = api.portal.get_tool("portal_catalog")
+        unsorted = {k: v for k, v in query.items() if not k.startswith("sort_")}
+        return count_facets(catalog.searchResults(**unsorted))
 
     def url(self, **changes: Any) -> str:
         """Return this listing's URL with some of the request changed."""
