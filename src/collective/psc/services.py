@@ -139,7 +139,9 @@ def get_or_create_project(
     user_id = current_user_id()
     project.manage_setLocalRoles(user_id, ["Owner"])
     project.changeOwnership(api.user.get_current())
-    _record(center, project=normalized, action=journal.CREATE_PROJECT, user=user_id)
+    record_change(
+        center=center, project=normalized, action=journal.CREATE_PROJECT, user=user_id
+    )
     return project, True
 
 
@@ -154,8 +156,8 @@ def update_project(*, project: Project, fields: Mapping[str, Any]) -> bool:
     for name in changed:
         setattr(project, name, fields[name])
     project.reindexObject(idxs=PROJECT_TEXT_INDEXES + PROJECT_LISTING_INDEXES)
-    _record(
-        project.aq_parent,
+    record_change(
+        center=project.aq_parent,
         project=project.getId(),
         action=journal.UPDATE_PROJECT,
         user=current_user_id(),
@@ -292,8 +294,8 @@ def get_or_create_release(*, project: Project, version: str) -> tuple[Release, b
         version=display,
     )
     release = _add(project, release)
-    _record(
-        project.aq_parent,
+    record_change(
+        center=project.aq_parent,
         project=project.getId(),
         version=display,
         action=journal.CREATE_RELEASE,
@@ -365,8 +367,8 @@ def add_distribution(
     # were a third of an upload's time. The journal records the addition.
     distribution = _add(release, distribution, events=False)
     center.filenames[filename] = project.getId()
-    _record(
-        center,
+    record_change(
+        center=center,
         project=project.getId(),
         version=release.version,
         filename=filename,
@@ -510,20 +512,15 @@ def unyank(
 
 
 def delete_file(*, center: Center, filename: str) -> None:
-    """Delete one distribution file; its filename is never used again."""
+    """Delete one distribution file; its filename is never used again.
+
+    Removing content is journaled, and its archives deleted, by the
+    subscribers in content/subscribers.py, whichever page removes it.
+    """
     distribution = get_file(center=center, filename=filename)
-    release = distribution.aq_parent
-    project = release.aq_parent
+    project = distribution.aq_parent.aq_parent
     _require(permissions.ManageReleases, project, "delete files of this project")
-    _delete_distribution(distribution)
-    _record(
-        center,
-        project=project.getId(),
-        version=release.version,
-        filename=filename,
-        action=journal.REMOVE_FILE,
-        user=current_user_id(),
-    )
+    _remove(distribution)
 
 
 def delete_release(*, center: Center, name: str, version: str) -> None:
@@ -531,33 +528,20 @@ def delete_release(*, center: Center, name: str, version: str) -> None:
     project = get_project(center=center, name=name)
     release = _get_release(project=project, version=version)
     _require(permissions.ManageReleases, project, "delete releases of this project")
-    for distribution in release.files():
-        _delete_distribution(distribution)
-    project._delObject(release.getId())
-    project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
-    _record(
-        center,
-        project=project.getId(),
-        version=release.version,
-        action=journal.REMOVE_RELEASE,
-        user=current_user_id(),
-    )
+    _remove(release)
 
 
 def delete_project(*, center: Center, name: str) -> None:
     """Delete a project with all its releases and files."""
     project = get_project(center=center, name=name)
     _require(permissions.ManageReleases, project, "delete this project")
-    for release in project.releases():
-        for distribution in release.files():
-            _delete_distribution(distribution)
-    center._delObject(project.getId())
-    _record(
-        center,
-        project=project.getId(),
-        action=journal.REMOVE_PROJECT,
-        user=current_user_id(),
-    )
+    _remove(project)
+
+
+def record_change(*, center: Center, **entry: str) -> None:
+    """Append a change to the center's journal and tell the subscribers."""
+    center.journal.append(**entry)
+    notify(CenterChangedEvent(center))
 
 
 def find_centers(*, site: Any) -> list[Center]:
@@ -585,12 +569,6 @@ def center_stats(*, center: Center) -> CenterStats:
 @implementer(ICenterChangedEvent)
 class CenterChangedEvent(ObjectEvent):
     """A change of a center was recorded in its journal."""
-
-
-def _record(center: Center, **entry: str) -> None:
-    """Append a change to the center's journal and tell the subscribers."""
-    center.journal.append(**entry)
-    notify(CenterChangedEvent(center))
 
 
 def _add(container: Any, content: Any, *, events: bool = True) -> Any:
@@ -689,8 +667,8 @@ def _set_yanked(
     for distribution in targets:
         distribution.yanked = yanked
         distribution.yanked_reason = reason if yanked else None
-    _record(
-        center,
+    record_change(
+        center=center,
         project=project.getId(),
         version=release.version,
         filename=filename or "",
@@ -700,9 +678,7 @@ def _set_yanked(
     return targets
 
 
-def _delete_distribution(distribution: Distribution) -> None:
-    storage = get_storage(distribution.storage)
-    storage.delete(distribution, center=get_center(distribution))
+def _remove(content: Any) -> None:
     # The caller checked Manage Releases; Plone's manage_delObjects would also
     # ask for Delete objects, which Maintainers do not have.
-    distribution.aq_parent._delObject(distribution.getId())
+    content.aq_parent._delObject(content.getId())
