@@ -1,0 +1,48 @@
+"""Upgrading a site from profile version 1000 to 1001."""
+
+from collective.psc import services
+from collective.psc.upgrades.v1001 import LISTING_INDEXES
+from plone import api
+from plone.registry.interfaces import IRegistry
+from tests.fixtures.builder import build_wheel
+from zope.component import getUtility
+
+import pytest
+
+
+PROFILE = "collective.psc:default"
+RECORD = "collective.psc.default_upload_size_limit"
+
+
+@pytest.fixture
+def old_site(portal, tmp_path):
+    """Return a site set back to what version 1000 installed, with a project."""
+    center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
+    wheel = build_wheel(tmp_path, "Old.Project", "1.0")
+    with open(wheel, "rb") as stream:
+        services.add_distribution(center=center, filename=wheel.name, stream=stream)
+    catalog = api.portal.get_tool("portal_catalog")
+    for name in LISTING_INDEXES:
+        catalog.delIndex(name)
+    registry = getUtility(IRegistry)
+    del registry.records[RECORD]
+    fti = portal.portal_types.SoftwareProject
+    fti.manage_changeProperties(default_view="view", view_methods=("view",))
+    portal.portal_setup.setLastVersionForProfile(PROFILE, "1000")
+    return portal
+
+
+def test_upgrade_to_1001(old_site):
+    setup = old_site.portal_setup
+    assert setup.listUpgrades(PROFILE)
+    setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1001",)
+    catalog = api.portal.get_tool("portal_catalog")
+    assert set(LISTING_INDEXES) <= set(catalog.indexes())
+    project = old_site.pypi["old-project"]
+    maturity = services.newest_release(project=project).maturity
+    [brain] = catalog(psc_maturity=maturity, psc_downloads=0)
+    assert brain.getId == "old-project"
+    assert getUtility(IRegistry)[RECORD] == 100
+    assert old_site.portal_types.SoftwareProject.default_view == "psc-project"
+    assert setup.listUpgrades(PROFILE) == []
