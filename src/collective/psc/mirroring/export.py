@@ -69,9 +69,8 @@ def project_files(project: Project, *, serial: int) -> dict[str, bytes]:
     )
 
 
-def root_files(center: Center, *, html: bool = True) -> dict[str, bytes]:
+def root_files(page: dict, *, html: bool = True) -> dict[str, bytes]:
     """Return the page files of the project list, or only its JSON."""
-    page = data.root_page(center)
     return page_files(
         page_dir(), render.root_html(page) if html else None, render.page_json(page)
     )
@@ -105,4 +104,4 @@ def expected_pages(center: Center) -> Iterator[tuple[str, dict[str, bytes]]]:
     journal = center.journal
     for name, project in center.objectItems():
         yield name, project_files(project, serial=journal.project_serial(name))
-    yield None, root_files(center)
+    yield None, root_files(data.root_page(center))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from collective.psc import journal
 from collective.psc import services
 from collective.psc.mirroring import export
+from collective.psc.mirroring import listing
 from collective.psc.mirroring.export import Archive
 from collective.psc.mirroring.writer import STATUS_FILE
 from collective.psc.mirroring.writer import Tree
@@ -82,8 +83,14 @@ def export_changes(center: Center, tree: Tree, *, center_path: str) -> Report:
                 report.count(place(tree, archive))
         pages.update(export.project_files(project, serial=history.project_serial(name)))
         stale |= linked - current
-    listing = any(entry.action in LISTING_ACTIONS for entry in entries)
-    pages.update(export.root_files(center, html=listing or not _has_root(tree)))
+    # The list is kept between exports and follows the journal: no export
+    # reads every project's serial or id, or renders a list whose names
+    # did not change.
+    projects = listing.project_list(center, tree.root)
+    names_changed = any(entry.action in LISTING_ACTIONS for entry in entries)
+    pages.update(
+        export.root_files(projects.page, html=names_changed or not _has_root(tree))
+    )
     for path, body in pages.items():
         tree.write(path, body)
     report.pages = len(pages)
@@ -112,12 +119,14 @@ def resync(
         )
         expected.update(files)
         report.pages += tree.write_many(files)
-    root = export.root_files(center)
+    projects = listing.ProjectList.build(center)
+    root = export.root_files(projects.page)
     expected.update(root)
     report.pages += tree.write_many(root)
     extra = sorted(path for path in tree.files() if path not in expected)
     report.removed = sum(tree.remove(path) for path in extra)
     _write_status(tree, center, center_path)
+    listing.keep(tree.root, projects)
     return report
 
 
