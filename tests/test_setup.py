@@ -39,3 +39,6 @@ def test_uninstall_removes_types_and_layer(portal, installer):
     assert ICollectivePscLayer not in registered_layers()
     for type_name in TYPES:
         assert type_name not in portal.portal_types.objectIds()
+    catalog = portal.portal_catalog
+    assert not [name for name in catalog.indexes() if name.startswith("psc_")]
+    assert not [name for name in catalog.schema() if name.startswith("psc_")]

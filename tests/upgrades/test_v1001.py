@@ -22,6 +22,8 @@ def old_site(portal, tmp_path):
     with open(wheel, "rb") as stream:
         services.add_distribution(center=center, filename=wheel.name, stream=stream)
     catalog = api.portal.get_tool("portal_catalog")
+    # Version 1000 did not index a project's summary as its text.
+    center["old-project"].description = "Quokka tools."
     for name in LISTING_INDEXES:
         catalog.delIndex(name)
     registry = getUtility(IRegistry)
@@ -42,6 +44,8 @@ def test_upgrade_to_1001(old_site):
     project = old_site.pypi["old-project"]
     maturity = services.newest_release(project=project).maturity
     [brain] = catalog(psc_maturity=maturity, psc_downloads=0)
+    assert brain.getId == "old-project"
+    [brain] = catalog(SearchableText="quokka")
     assert brain.getId == "old-project"
     assert getUtility(IRegistry)[RECORD] == 100
     assert old_site.portal_types.SoftwareProject.default_view == "psc-project"

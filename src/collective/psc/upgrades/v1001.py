@@ -23,7 +23,8 @@ def install_restapi(setup: SetupTool) -> None:
 
 
 def index_projects(setup: SetupTool) -> None:
-    """Fill the listing's new indexes and columns for the existing projects."""
+    """Fill the listing's new indexes and columns, and the projects' new text."""
     catalog = api.portal.get_tool("portal_catalog")
+    indexes = [*LISTING_INDEXES, "SearchableText"]
     for brain in catalog.unrestrictedSearchResults(portal_type="SoftwareProject"):
-        brain._unrestrictedGetObject().reindexObject(idxs=LISTING_INDEXES)
+        brain._unrestrictedGetObject().reindexObject(idxs=indexes)
