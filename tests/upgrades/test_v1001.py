@@ -4,6 +4,7 @@ from collective.psc import services
 from collective.psc.upgrades.v1001 import LISTING_INDEXES
 from plone import api
 from plone.registry.interfaces import IRegistry
+from Products.CMFCore.indexing import processQueue
 from tests.fixtures.builder import build_wheel
 from zope.component import getUtility
 
@@ -22,6 +23,7 @@ def old_site(portal, tmp_path):
     with open(wheel, "rb") as stream:
         services.add_distribution(center=center, filename=wheel.name, stream=stream)
     catalog = api.portal.get_tool("portal_catalog")
+    processQueue()
     # Version 1000 did not index a project's summary as its text.
     center["old-project"].description = "Quokka tools."
     for name in LISTING_INDEXES:
