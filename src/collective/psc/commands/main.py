@@ -1,5 +1,6 @@
 """The ``psc`` console command: one entry point with subcommands."""
 
+from collective.psc.commands.downloads import register as register_downloads
 from collective.psc.commands.instance import ADMIN_USER
 from collective.psc.commands.instance import DEFAULT_VAR
 from collective.psc.commands.instance import DEFAULT_ZOPE_CONF
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_maintainers(commands)
     register_mirror(commands)
     register_storage(commands)
+    register_downloads(commands)
     return parser
 
 

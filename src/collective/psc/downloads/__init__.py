@@ -1,0 +1,1 @@
+"""Download counts: read from web server access logs, kept per file and project."""
