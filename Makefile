@@ -9,9 +9,9 @@ HOST ?= 127.0.0.1
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' constraints.txt)
 STAMP := $(VENV)/.installed
 
-# Debian packages the tests start themselves: Apache serves an exported
+# Debian packages the tests start themselves: Apache and nginx serve an exported
 # mirror tree, Chromium runs the browser tests.
-SYSTEM_PACKAGES := apache2 chromium
+SYSTEM_PACKAGES := apache2 nginx chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install system-packages run test lint format constraints clean
