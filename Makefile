@@ -19,8 +19,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run     set up everything and serve a site with a software center"
 	@echo "             on http://$(HOST):$(PORT)/ (PORT=... HOST=... to change)"
-	@echo "make test    set up everything (Debian's apache2 and chromium too)"
-	@echo "             and run the whole test suite"
+	@echo "make test    set up everything (Debian's apache2, nginx and chromium"
+	@echo "             too) and run the whole test suite"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  format the code with ruff"
 	@echo "make constraints  re-resolve the pinned dependency set"
