@@ -104,6 +104,18 @@ def installed(directory: Path) -> list[str]:
     return sorted("-".join(egg.name.split("-")[:2]) for egg in eggs)
 
 
+def buildout_from_index(directory: Path, index: str) -> None:
+    """Run buildout on a simple index; check it installed the newest demo eggs."""
+    result = buildout(directory, index=index)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Reading {index}demo-pkg/" in result.stdout
+    assert installed(directory) == [
+        "Demo.Pkg-2.0",
+        "demo_lib-1.0",
+        f"zc.recipe.egg-{RECIPE_VERSION}",
+    ]
+
+
 def imports_demo(directory: Path) -> str:
     """Return where the interpreter buildout made imports the demo package from."""
     result = run(
@@ -133,14 +145,7 @@ def test_buildout_installs_through_the_simple_index(
     center, client, published, tmp_path
 ):
     directory = tmp_path / "buildout"
-    result = buildout(directory, index=f"{client.center_url}/simple/")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Reading {client.center_url}/simple/demo-pkg/" in result.stdout
-    assert installed(directory) == [
-        "Demo.Pkg-2.0",
-        "demo_lib-1.0",
-        f"zc.recipe.egg-{RECIPE_VERSION}",
-    ]
+    buildout_from_index(directory, f"{client.center_url}/simple/")
     assert str(directory / "eggs") in imports_demo(directory)
 
 

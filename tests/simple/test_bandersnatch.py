@@ -9,6 +9,7 @@ from pathlib import Path
 from plone import api
 from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
 from tests.fixtures.builder import build_wheel
+from tests.simple.test_views import pip_install
 from tests.simple.test_views import run
 from tests.upload.conftest import BIN
 
@@ -149,15 +150,5 @@ def test_bandersnatch_mirrors_and_pip_installs_from_the_mirror(
         run(BIN / "uv", "venv", "--seed", "--python", sys.executable, venv).returncode
         == 0
     )
-    pip = run(
-        venv / "bin" / "python",
-        "-m",
-        "pip",
-        "install",
-        "--no-cache-dir",
-        "--index-url",
-        f"{mirror_url}/simple/",
-        "demo-pkg==2.0",
-        "other-pkg",
-    )
+    pip = pip_install(venv, f"{mirror_url}/simple/", "demo-pkg==2.0", "other-pkg")
     assert pip.returncode == 0, pip.stdout + pip.stderr

@@ -168,33 +168,38 @@ def venv(tmp_path):
     return path
 
 
-def test_pip_and_uv_install_from_the_center(center, client, uploaded, venv):
-    index = f"{client.center_url}/simple/"
-    pip = run(
-        venv / "bin" / "python",
-        "-m",
-        "pip",
-        "install",
-        "--no-cache-dir",
-        "--index-url",
-        index,
-        "demo-pkg==1.0",
+def pip_install(venv: Path, index: str, *options: str) -> subprocess.CompletedProcess:
+    """Run pip install in a virtualenv from an index, without a cache."""
+    python = venv / "bin" / "python"
+    return run(
+        python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, *options
     )
+
+
+def pip_and_uv_install(venv: Path, index: str) -> None:
+    """Install demo-pkg 1.0 with pip, then 2.0 with uv, from an index."""
+    pip = pip_install(venv, index, "demo-pkg==1.0")
     assert pip.returncode == 0, pip.stdout + pip.stderr
+    assert "demo_pkg-1.0-py3-none-any.whl" in pip.stdout
+    python = venv / "bin" / "python"
     uv = run(
         BIN / "uv",
         "pip",
         "install",
         "--python",
-        venv / "bin" / "python",
+        python,
         "--no-cache",
         "--index-url",
         index,
         "demo-pkg==2.0",
     )
     assert uv.returncode == 0, uv.stderr
-    listed = run(BIN / "uv", "pip", "list", "--python", venv / "bin" / "python")
+    listed = run(BIN / "uv", "pip", "list", "--python", python)
     assert ["demo-pkg", "2.0"] in [line.split() for line in listed.stdout.splitlines()]
+
+
+def test_pip_and_uv_install_from_the_center(center, client, uploaded, venv):
+    pip_and_uv_install(venv, f"{client.center_url}/simple/")
 
 
 def test_uv_publish_check_url_skips_identical_files(center, client, uploaded):
@@ -248,28 +253,10 @@ def test_pip_installs_from_a_private_center_with_credentials(
     make_private(center)
     host = client.center_url.split("//", 1)[1]
     index = f"http://alice:alice-secret@{host}/simple/"
-    pip = run(
-        venv / "bin" / "python",
-        "-m",
-        "pip",
-        "install",
-        "--no-cache-dir",
-        "--index-url",
-        index,
-        "demo-pkg==1.0",
-    )
+    pip = pip_install(venv, index, "demo-pkg==1.0")
     assert pip.returncode == 0, pip.stdout + pip.stderr
-    anonymous = run(
-        venv / "bin" / "python",
-        "-m",
-        "pip",
-        "install",
-        "--no-cache-dir",
-        "--no-input",
-        "--index-url",
-        f"{client.center_url}/simple/",
-        "demo-pkg==2.0",
-    )
+    public = f"{client.center_url}/simple/"
+    anonymous = pip_install(venv, public, "--no-input", "demo-pkg==2.0")
     assert anonymous.returncode != 0
     assert "No matching distribution found for demo-pkg==2.0" in anonymous.stderr
 
