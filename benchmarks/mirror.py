@@ -1,4 +1,4 @@
-"""Measure what mirroring costs an upload, a full resync, and how fast Apache serves.
+"""Measure what mirroring costs an upload and a resync; how fast Apache, nginx serve.
 
 A fresh instance (``psc init``) gets projects of one tiny wheel each through
 the service layer. At each size in ``--sizes`` (500 and 5,000 by default)
@@ -8,8 +8,9 @@ so the median difference is what the export adds. It also times the export
 hook itself, after a new release and after a new project (the direct
 measure, which the load of a shared machine blurs less than a difference),
 and a full ``resync`` into an empty directory. Then it stops,
-starts the instance's WSGI server and Apache on the tree, and runs ``wrk``
-on the project list and a project page of both, with pip's Accept header.
+starts the instance's WSGI server, and Apache and nginx on the tree (as the
+mirroring tests start them), and runs ``wrk`` on the project list and a
+project page of each, with pip's Accept header.
 
 Usage: .venv/bin/python benchmarks/mirror.py [--sizes 500,5000 --uploads 20]
 """
@@ -40,10 +41,11 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.fixtures.builder import build_wheel  # noqa: E402
+from tests.mirroring.servers import running_apache  # noqa: E402
+from tests.mirroring.servers import running_nginx  # noqa: E402
 
 
 BIN = Path(sys.executable).parent
-APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 CENTER = "/Plone/pypi"
 
 
@@ -226,61 +228,56 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
 
 
 def measure_reads(args: argparse.Namespace, work: Path, tree: Path) -> None:
-    """Run wrk on the live center and on Apache serving the tree; print a table."""
-    from collective.psc.mirroring.serving import apache_config
-
+    """Run wrk on the live center and on Apache and nginx serving the tree."""
     zope_ini = work / "var" / "instance" / "etc" / "zope.ini"
     port = int(zope_ini.read_text().split("listen = 127.0.0.1:")[1].split()[0])
-    apache_port = free_port()
-    run_dir = work / "apache"
-    run_dir.mkdir(exist_ok=True)
-    config = run_dir / "apache2.conf"
-    config.write_text(
-        apache_config(
-            tree=tree,
-            listen=f"127.0.0.1:{apache_port}",
-            server_name="127.0.0.1",
-            run_dir=run_dir,
-        )
-    )
     live = spawn([BIN / "runwsgi", zope_ini], work / "live.log")
-    apache = spawn([APACHE, "-f", config, "-DFOREGROUND"], work / "apache.log")
     try:
-        bases = {
-            "live center": (f"http://127.0.0.1:{port}", f"{CENTER}/simple/"),
-            "Apache tree": (f"http://127.0.0.1:{apache_port}", "/simple/"),
-        }
-        wait_for(bases["live center"][0] + CENTER + "/simple/", live, 600)
-        wait_for(bases["Apache tree"][0] + "/simple/", apache, 60)
-        print()
-        print(f"wrk, {args.duration} s, {args.connections} connections, pip's Accept")
-        header = f"{'page':<8} {'server':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
-        print(header)
-        print("-" * len(header))
-        for page, suffix in (("root", ""), ("project", "bench-00001/")):
-            for title, (base, root) in bases.items():
-                script = write_wrk_script(
-                    work / f"wrk-{page}-{title[:4]}.lua", [root + suffix]
-                )
-                options = {
-                    "seconds": args.duration,
-                    "connections": args.connections,
-                    "threads": 1,
-                }
-                run_wrk(args.wrk, base, script, log=work / "warmup.log", **options)
-                summary = run_wrk(
-                    args.wrk, base, script, log=work / f"wrk-{page}.log", **options
-                )
-                if any(summary[key] for key in ("connect", "read", "status")):
-                    raise BenchmarkError(f"wrk saw errors on {title}: {summary}")
-                rate = summary["requests"] / (summary["duration_us"] / 1e6)
-                print(
-                    f"{page:<8} {title:<12} {rate:9.1f} "
-                    f"{summary['p50_us'] / 1000:8.1f} {summary['p99_us'] / 1000:8.1f}"
-                )
+        with (
+            running_apache(tree, work / "apache") as apache,
+            running_nginx(tree, work / "nginx") as nginx,
+        ):
+            bases = {
+                "live center": (f"http://127.0.0.1:{port}", f"{CENTER}/simple/"),
+                "Apache tree": (apache, "/simple/"),
+                "nginx tree": (nginx, "/simple/"),
+            }
+            wait_for(bases["live center"][0] + CENTER + "/simple/", live, 600)
+            print_reads(args, work, bases)
     finally:
-        stop_process(apache)
         stop_process(live)
+
+
+def print_reads(
+    args: argparse.Namespace, work: Path, bases: dict[str, tuple[str, str]]
+) -> None:
+    """Run wrk on the root and a project page of each server; print a table."""
+    print()
+    print(f"wrk, {args.duration} s, {args.connections} connections, pip's Accept")
+    header = f"{'page':<8} {'server':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+    print(header)
+    print("-" * len(header))
+    for page, suffix in (("root", ""), ("project", "bench-00001/")):
+        for title, (base, root) in bases.items():
+            script = write_wrk_script(
+                work / f"wrk-{page}-{title.split()[0]}.lua", [root + suffix]
+            )
+            options = {
+                "seconds": args.duration,
+                "connections": args.connections,
+                "threads": 1,
+            }
+            run_wrk(args.wrk, base, script, log=work / "warmup.log", **options)
+            summary = run_wrk(
+                args.wrk, base, script, log=work / f"wrk-{page}.log", **options
+            )
+            if any(summary[key] for key in ("connect", "read", "status")):
+                raise BenchmarkError(f"wrk saw errors on {title}: {summary}")
+            rate = summary["requests"] / (summary["duration_us"] / 1e6)
+            print(
+                f"{page:<8} {title:<12} {rate:9.1f} "
+                f"{summary['p50_us'] / 1000:8.1f} {summary['p99_us'] / 1000:8.1f}"
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:

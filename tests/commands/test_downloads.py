@@ -13,11 +13,11 @@ from tests.commands.test_main import free_port
 from tests.commands.test_main import PSC
 from tests.commands.test_main import run
 from tests.commands.test_main import wait_for
-from tests.downloads.apache import logging_apache
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.functional.instances import new_instance
 from tests.functional.instances import psc
+from tests.mirroring.servers import logging_apache
 
 import gzip
 import json

@@ -1,6 +1,6 @@
 """Fixtures of the mirroring tests: a committed center with a mirror directory.
 
-The Apache tests use the server fixtures of the upload, simple and
+The Apache and nginx tests use the server fixtures of the upload, simple and
 find-links tests: a center in the layer's WSGI server and what is uploaded.
 """
 
@@ -12,6 +12,7 @@ from tests.findlinks.test_clients import recipe  # noqa: F401
 from tests.simple.test_views import venv  # noqa: F401
 from tests.upload.conftest import center  # noqa: F401
 from tests.upload.conftest import client  # noqa: F401
+from tests.upload.conftest import fresh
 from tests.upload.conftest import portal_server  # noqa: F401
 
 import pytest
@@ -22,6 +23,15 @@ import transaction
 def tree(tmp_path):
     """Return the mirror tree of the center, not yet written."""
     return Tree(tmp_path / "mirror")
+
+
+@pytest.fixture
+def center_tree(center, tmp_path):  # noqa: F811
+    """Make a tree a mirror directory of the server tests' center; return it."""
+    tree = Tree(tmp_path / "tree")
+    fresh(center).mirror_targets = [str(tree.root)]
+    transaction.commit()
+    return tree
 
 
 @pytest.fixture

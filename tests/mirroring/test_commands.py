@@ -2,7 +2,7 @@
 
 from tests.functional.instances import new_instance
 from tests.functional.instances import psc
-from tests.mirroring.apache import APACHE
+from tests.mirroring.servers import APACHE
 
 import json
 import pytest

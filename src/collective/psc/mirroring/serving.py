@@ -3,12 +3,18 @@
 Apache negotiates the simple pages with ``negotiation.lua`` (mod_lua), a
 line-by-line port of ``simple/negotiation.py``: mod_negotiation's type maps
 weigh wildcards and break ties by size, which answers some Accept headers
-differently from the live center. nginx has no such hook in its stock
-build; its ``map`` recognises the media types by pattern (see docs).
+differently from the live center. Stock nginx runs no code; its
+configuration does the same negotiation with chained ``map`` blocks of
+regular expressions, generated here from the same offers.
 """
 
+from collective.psc.simple.negotiation import HTML
+from collective.psc.simple.negotiation import HTML_V1
+from collective.psc.simple.negotiation import JSON
+from collective.psc.simple.negotiation import OFFERS
 from pathlib import Path
 
+import re
 import string
 
 
@@ -100,25 +106,46 @@ DocumentRoot "${tree}"
 </Directory>
 ${body}""")
 
-# nginx's map takes the first pattern that matches: a JSON type named with
-# a q other than 0 wins over the versioned HTML, which wins over text/html.
-NGINX_VARIANTS = (
-    ("v1\\+json", "v1_json"),
-    ("latest\\+json", "v1_json"),
-    ("v1\\+html", "v1_html"),
-    ("latest\\+html", "v1_html"),
+# nginx has no hook to run code in its stock build, so its configuration
+# does the negotiation of simple/negotiation.py with chained maps of regular
+# expressions: each media range's quality read from the Accept header, the
+# offers compared in order, and the answer.
+NGINX_SUFFIXES = {JSON: "v1_json", HTML_V1: "v1_html", HTML: "html"}
+# The ranges an offer falls back to when the header does not name it.
+NGINX_WILDCARDS = (
+    ("any", "*/*", None),
+    ("application", "application/*", "any"),
+    ("text", "text/*", "any"),
 )
-NOT_REFUSED = "(?!\\s*;\\s*q=0(\\.0*)?\\s*(,|$))"
+# Ranges that say nothing about formats: a header of only these gets HTML.
+NGINX_BARE = ("*/*", "text/*")
+# A parameter other than q, and the q parameter last in its range.
+NGINX_OTHER = r";(?!\s*q\s*(?:=|;|,|$))[^;,]*"
+NGINX_LAST_Q = r"(?:;[^,]*)?;\s*q\s*"
+# A quality as a string of digits that sorts as the number does: "1", "0",
+# or "0" and the decimals without trailing zeros ("05" is 0.5). A q of 1 or
+# more is 1; a negative or malformed one is 0, as in parse_accept.
+NGINX_QUALITIES = (
+    (r"=\s*\+?(?:0*[1-9]\d*(?:\.\d*)?|inf(?:inity)?)\s*", "1"),
+    (r"=\s*\+?0*\.(?<psc_decimals>\d*?)0*\s*", "0$psc_decimals"),
+    (r"(?:=[^;,]*)?", "0"),
+)
+# "a:b" where the quality a is at least b: b is a prefix of a, or the first
+# digit that differs is larger in a.
+NGINX_AT_LEAST = "(?<psc_same>\\d*)(?:\\d*:\\k<psc_same>{})".format(
+    "".join(
+        f"|{digit}\\d*:\\k<psc_same>[0-{digit - 1}]\\d*" for digit in range(9, 0, -1)
+    )
+)
 
 NGINX_SITE = string.Template("""\
 # Serve the mirror tree ${tree} of a collective.psc software center.
-# The map belongs in the http block (for example conf.d/psc-mirror.conf);
-# it picks JSON when the client names the JSON type with a non-zero q, the
-# versioned HTML when it names that type, and text/html otherwise.
-map $$http_accept $$psc_variant {
-    default html;
-${variants}}
-
+# The maps belong in the http block (for example conf.d/psc-mirror.conf).
+# They choose a simple page's file from the Accept header as the center
+# does: $$psc_q_* is the quality each media type gets (its own range, else
+# its type's wildcard, else */*), $$psc_pick_* the best offer so far, JSON
+# before versioned HTML before text/html on equal quality.
+${maps}
 server {
     listen ${listen};
     server_name ${server_name};
@@ -188,16 +215,78 @@ def apache_config(
     )
 
 
+def _nginx_map(
+    source: str, variable: str, entries: list[tuple[str, str]], default: str
+) -> str:
+    """Return an nginx map: regular expressions and values, tried in order."""
+    lines = "".join(f'    "{pattern}" "{value}";\n' for pattern, value in entries)
+    return f'map "{source}" ${variable} {{\n{lines}    default "{default}";\n}}\n'
+
+
+def _nginx_range_name(media: str) -> str:
+    """Return the name of a media type in the variables of the maps."""
+    return media.rsplit(".", 1)[-1].rsplit("/", 1)[-1].replace("+", "_")
+
+
+def _nginx_quality(name: str, media: str, fallback: str | None) -> str:
+    """Return the map of the quality the first range ``media`` gives."""
+    escaped = re.escape(media)
+    head = rf"~*^(?:(?!\s*{escaped}\s*(?:;|,|$))[^,]*,)*\s*{escaped}\s*"
+    tail = rf"(?:{NGINX_OTHER})*(?:,|$)"
+    entries = [
+        (f"{head}{NGINX_LAST_Q}{value}{tail}", quality)
+        for value, quality in NGINX_QUALITIES
+    ]
+    entries.append((head + tail, "1"))
+    default = f"$psc_q_{fallback}" if fallback else "0"
+    return _nginx_map("$http_accept", f"psc_q_{name}", entries, default)
+
+
+def _nginx_maps() -> str:
+    """Return the nginx maps that set $psc_variant from the Accept header."""
+    maps = [_nginx_quality(*wildcard) for wildcard in NGINX_WILDCARDS]
+    offers = []
+    for media, answer in OFFERS:
+        name = _nginx_range_name(media)
+        maps.append(_nginx_quality(name, media, media.split("/")[0]))
+        offers.append((f"$psc_q_{name}", NGINX_SUFFIXES[answer]))
+    (quality, suffix), *others = offers
+    best = f"{suffix}:{quality}"
+    for step, (quality, suffix) in enumerate(others, start=2):
+        keep = (rf"~^(?<psc_best>\w+:(?={NGINX_AT_LEAST}$)\d+):", "$psc_best")
+        maps.append(
+            _nginx_map(
+                f"{best}:{quality}", f"psc_pick_{step}", [keep], f"{suffix}:{quality}"
+            )
+        )
+        best = f"$psc_pick_{step}"
+    bare = "|".join(re.escape(media) for media in NGINX_BARE)
+    element = rf"\s*(?:(?:{bare})\s*)?(?:;[^,]*)?"
+    maps.append(
+        _nginx_map(
+            "$http_accept",
+            "psc_bare",
+            [(rf"~*^{element}(?:,{element})*$", "1")],
+            "0",
+        )
+    )
+    maps.append(
+        _nginx_map(
+            f"$psc_bare:{best}",
+            "psc_variant",
+            [(r"~^0:(?<psc_answer>\w+):(?!0$)", "$psc_answer")],
+            "html",
+        )
+    )
+    return "\n".join(maps)
+
+
 def nginx_config(
     *, tree: Path, listen: str = "80", server_name: str = "localhost", prefix: str = ""
 ) -> str:
-    """Return nginx's configuration for a tree: a map and a server block."""
-    variants = "".join(
-        f'    "~*application/vnd\\.pypi\\.simple\\.{media}{NOT_REFUSED}" {suffix};\n'
-        for media, suffix in NGINX_VARIANTS
-    )
+    """Return nginx's configuration for a tree: its maps and a server block."""
     return NGINX_SITE.substitute(
-        variants=variants,
+        maps=_nginx_maps(),
         tree=str(Path(tree).absolute()),
         listen=listen,
         server_name=server_name,
