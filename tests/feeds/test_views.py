@@ -3,15 +3,14 @@
 from collective.psc.feeds.render import rfc822
 from datetime import datetime
 from datetime import UTC
-from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
+from tests.upload.conftest import make_private
 
 import feedparser
 import pytest
 import requests
-import transaction
 
 
 @pytest.fixture
@@ -108,10 +107,7 @@ def test_last_modified_is_the_last_change(center, client, uploaded):
 
 
 def test_private_center_feeds_ask_for_credentials(center, client, uploaded):
-    transaction.begin()
-    with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=fresh(center), transition="make_private")
-    transaction.commit()
+    make_private(center)
     for url in (
         f"{client.center_url}/@@releases.atom",
         f"{client.center_url}/demo-pkg/@@releases.rss",

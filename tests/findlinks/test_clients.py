@@ -13,6 +13,7 @@ from plone import api
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import BIN
 from tests.upload.conftest import fresh
+from tests.upload.conftest import make_private
 
 import os
 import pytest
@@ -131,13 +132,6 @@ def yank(center, version):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
         services.yank(center=fresh(center), name="demo-pkg", version=version)
-    transaction.commit()
-
-
-def make_private(center):
-    transaction.begin()
-    with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=fresh(center), transition="make_private")
     transaction.commit()
 
 

@@ -7,6 +7,7 @@ from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
+from tests.upload.conftest import make_private
 
 import hashlib
 import pytest
@@ -243,10 +244,7 @@ def test_unknown_project_or_version_is_a_json_404(center, client, uploaded, path
 
 
 def test_private_center_challenges_readers(center, client, uploaded):
-    transaction.begin()
-    with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=fresh(center), transition="make_private")
-    transaction.commit()
+    make_private(center)
     url = f"{client.center_url}/pypi/demo-pkg/json"
     anonymous = get(url)
     assert anonymous.status_code == 401

@@ -5,6 +5,7 @@ from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
+from tests.upload.conftest import make_private
 
 import hashlib
 import pytest
@@ -141,10 +142,7 @@ def test_psc_project_is_an_expandable_component(client, uploaded):
 
 
 def test_private_center_needs_credentials(center, client, uploaded):
-    transaction.begin()
-    with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=fresh(center), transition="make_private")
-    transaction.commit()
+    make_private(center)
     for path in ("demo-pkg", "demo-pkg/@psc-project", "demo-pkg/1"):
         url = f"{client.center_url}/{path}"
         anonymous = get(url)

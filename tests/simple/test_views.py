@@ -7,6 +7,7 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
+from tests.upload.conftest import make_private
 
 import hashlib
 import os
@@ -220,13 +221,6 @@ def test_uv_publish_check_url_skips_identical_files(center, client, uploaded):
     assert result.returncode == 0, result.stderr
     assert "already exists" in result.stderr
     assert len(fresh(center)["demo-pkg"]["1"].files()) == 2
-
-
-def make_private(center):
-    transaction.begin()
-    with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=fresh(center), transition="make_private")
-    transaction.commit()
 
 
 def test_private_center_challenges_installers(center, client, uploaded):

@@ -51,6 +51,14 @@ def fresh(center):
     return portal[center.getId()]
 
 
+def make_private(center) -> None:
+    """Commit the center's transition to private, as a Manager would."""
+    transaction.begin()
+    with api.env.adopt_roles(["Manager"]):
+        api.content.transition(obj=fresh(center), transition="make_private")
+    transaction.commit()
+
+
 def build_project(directory: Path, version: str) -> list[Path]:
     """Build the tiny fixture project with uv and its setuptools; return the files."""
     source = directory / f"src-{version}"
