@@ -63,13 +63,19 @@ def answer_revalidation(request, *, center, serial: int, kind: str) -> bool:
 
 
 @implementer(IPublishTraverse)
-class SimpleIndex(BrowserView):
-    """The simple repository API: the project list and one page per project."""
+class ProjectPages(BrowserView):
+    """Base of the index views at ``<center>/<segment>/[<name>/]``.
 
+    Reads the project name from the path, refuses readers of private
+    centers, answers 404 for unknown names and 301 to the canonical URL
+    (normalized name, trailing slash); subclasses answer the pages.
+    """
+
+    segment = ""
     project_name: str | None = None
     extra: bool = False
 
-    def publishTraverse(self, request, name: str) -> "SimpleIndex":
+    def publishTraverse(self, request, name: str) -> "ProjectPages":
         """Take the project name from the path."""
         if self.project_name is None:
             self.project_name = name
@@ -82,36 +88,57 @@ class SimpleIndex(BrowserView):
         refused = refuse_reader(self.context, self.request)
         if refused is not None:
             return refused
-        center_url = self.context.absolute_url()
         if self.extra:
-            raise NotFound(self.context, "simple", self.request)
+            raise NotFound(self.context, self.segment, self.request)
+        base = f"{self.context.absolute_url()}/{self.segment}/"
+        slash = self.request["ACTUAL_URL"].endswith("/")
         if self.project_name is None:
-            if not self.request["ACTUAL_URL"].endswith("/"):
-                return self._redirect(f"{center_url}/simple/")
-            serial = self.context.journal.last_serial
-            return self._respond(
-                ("root", self.context.journal.uid, serial, center_url),
-                lambda: data.root_page(self.context),
-                serial,
-                render.root_html,
-            )
+            return self.list_page() if slash else self._redirect(base)
         try:
             normalized = normalize_name(self.project_name)
         except InvalidName:
             raise NotFound(self.context, self.project_name, self.request) from None
-        canonical = f"{center_url}/simple/{normalized}/"
-        if normalized != self.project_name or not self.request["ACTUAL_URL"].endswith(
-            "/"
-        ):
-            if normalized not in self.context:
-                raise NotFound(self.context, self.project_name, self.request)
-            return self._redirect(canonical)
         project = self.context.get(normalized)
         if project is None:
             raise NotFound(self.context, self.project_name, self.request)
+        if normalized != self.project_name or not slash:
+            return self._redirect(f"{base}{normalized}/")
+        return self.project_page(project)
+
+    def list_page(self) -> str:
+        """Answer the page of the whole center."""
+        raise NotImplementedError
+
+    def project_page(self, project) -> str:
+        """Answer the page of one project."""
+        raise NotImplementedError
+
+    def _redirect(self, url: str) -> str:
+        self.request.response.redirect(url, status=301, lock=True)
+        return ""
+
+
+class SimpleIndex(ProjectPages):
+    """The simple repository API: the project list and one page per project."""
+
+    segment = "simple"
+
+    def list_page(self) -> str:
+        """Answer the project list."""
+        serial = self.context.journal.last_serial
+        return self._respond(
+            ("root", self.context.journal.uid, serial, self.context.absolute_url()),
+            lambda: data.root_page(self.context),
+            serial,
+            render.root_html,
+        )
+
+    def project_page(self, project) -> str:
+        """Answer a project's page."""
+        center_url = self.context.absolute_url()
         serial = project.last_serial()
         return self._respond(
-            ("project", self.context.journal.uid, normalized, serial, center_url),
+            ("project", self.context.journal.uid, project.getId(), serial, center_url),
             lambda: data.project_page(project, center_url=center_url, serial=serial),
             serial,
             render.project_html,
@@ -136,10 +163,6 @@ class SimpleIndex(BrowserView):
             content_type if content_type != "text/html" else "text/html; charset=utf-8",
         )
         return PAGES.get((*key, kind), lambda: html(page))
-
-    def _redirect(self, url: str) -> str:
-        self.request.response.redirect(url, status=301, lock=True)
-        return ""
 
 
 @implementer(IStreamIterator)
