@@ -17,20 +17,18 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from upload import add_server_options
 from upload import BASELINE
 from upload import BenchmarkError
 from upload import build_wheels
-from upload import DEFAULT_PEERS_VENV
 from upload import DevpiServer
 from upload import ensure_peers_venv
 from upload import make_server
-from upload import parse_servers
 from upload import project_names
 from upload import PscServer
 from upload import run_twine
 from upload import say
 from upload import Server
-from upload import SERVER_KEYS
 from upload import stop_on_sigterm
 
 import argparse
@@ -426,12 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Time simple repository pages of the same data on several "
         "indexes with wrk."
     )
-    parser.add_argument(
-        "--servers",
-        type=parse_servers,
-        default=list(SERVER_KEYS),
-        help="comma-separated servers to run, in order (default: %(default)s)",
-    )
+    add_server_options(parser)
     parser.add_argument(
         "--projects", type=int, default=500, help="projects (default: 500)"
     )
@@ -480,30 +473,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--wrk",
         default="wrk",
         help="the wrk command (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--psc-bin",
-        type=Path,
-        default=Path(sys.executable).with_name("psc"),
-        help="the psc command of the project's environment (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--peers-venv",
-        type=Path,
-        default=DEFAULT_PEERS_VENV,
-        help="virtualenv for devpi-server, pypiserver and twine, created if "
-        "missing (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--peers-python",
-        default="python3",
-        help="the Python that creates the peers' virtualenv (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--work-dir",
-        type=Path,
-        help="keep the wheels, server data and logs in this new directory "
-        "(default: a temporary directory, removed at the end)",
     )
     parser.add_argument(
         "--timeout",

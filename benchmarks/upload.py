@@ -660,32 +660,13 @@ def parse_servers(value: str) -> list[str]:
     return keys
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the command line parser."""
-    parser = argparse.ArgumentParser(
-        description="Time twine uploads of the same wheels into several indexes."
-    )
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options that choose the servers, their environments and data."""
     parser.add_argument(
         "--servers",
         type=parse_servers,
         default=list(SERVER_KEYS),
         help="comma-separated servers to run, in order (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--files", type=int, default=300, help="wheels to upload (default: 300)"
-    )
-    parser.add_argument(
-        "--projects",
-        type=int,
-        default=30,
-        help="projects the wheels are spread over (default: 30)",
-    )
-    parser.add_argument(
-        "--parallel",
-        type=int,
-        default=0,
-        metavar="K",
-        help="also upload another set of wheels with K twine processes at once",
     )
     parser.add_argument(
         "--psc-bin",
@@ -711,6 +692,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the wheels, server data and logs in this new directory "
         "(default: a temporary directory, removed at the end)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command line parser."""
+    parser = argparse.ArgumentParser(
+        description="Time twine uploads of the same wheels into several indexes."
+    )
+    parser.add_argument(
+        "--files", type=int, default=300, help="wheels to upload (default: 300)"
+    )
+    parser.add_argument(
+        "--projects",
+        type=int,
+        default=30,
+        help="projects the wheels are spread over (default: 30)",
+    )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also upload another set of wheels with K twine processes at once",
+    )
+    add_server_options(parser)
     parser.add_argument(
         "--timeout",
         type=float,
