@@ -7,6 +7,7 @@ from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
+from tests.upload.conftest import host_rooted_url
 from tests.upload.conftest import make_private
 
 import hashlib
@@ -261,16 +262,7 @@ def test_private_center_challenges_readers(center, client, uploaded):
 
 
 def test_center_at_the_root_of_its_own_host_name(center, client, uploaded):
-    from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
-
-    app = api.portal.get().aq_parent
-    if "virtual_hosting" not in app.objectIds():
-        manage_addVirtualHostMonster(app, "virtual_hosting")
-        transaction.commit()
-    server = client.center_url.split("/plone/")[0]
-    vhost = (
-        f"{server}/VirtualHostBase/https/pypi.example:443/plone/pypi/VirtualHostRoot"
-    )
+    vhost = host_rooted_url(client)
     document = get(f"{vhost}/pypi/demo-pkg/json").json()
     assert document["info"]["project_url"] == "https://pypi.example/demo-pkg"
     urls = [entry["url"] for entry in document["urls"]]

@@ -6,12 +6,11 @@ mapping, as a production index at ``https://pypi.example.org/`` would be.
 """
 
 from pathlib import Path
-from plone import api
-from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
 from tests.fixtures.builder import build_wheel
 from tests.simple.test_views import pip_install
 from tests.simple.test_views import run
 from tests.upload.conftest import BIN
+from tests.upload.conftest import virtual_host_monster
 
 import http.server
 import pytest
@@ -61,11 +60,8 @@ def bandersnatch(tmp_path_factory):
 @pytest.fixture
 def host_rooted(center, client):
     """Map 127.0.0.1:<port> to the center; return the host's base URL."""
-    app = api.portal.get().aq_parent
-    if "virtual_hosting" not in app.objectIds():
-        manage_addVirtualHostMonster(app, "virtual_hosting")
     port = client.center_url.split(":")[2].split("/")[0]
-    app.virtual_hosting.set_map(f"127.0.0.1:{port}/plone/pypi")
+    virtual_host_monster().set_map(f"127.0.0.1:{port}/plone/pypi")
     transaction.commit()
     return f"http://127.0.0.1:{port}"
 

@@ -7,6 +7,7 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
+from tests.upload.conftest import host_rooted_url
 from tests.upload.conftest import make_private
 
 import hashlib
@@ -257,16 +258,7 @@ def test_pip_installs_from_a_private_center_with_credentials(
 
 def test_center_at_the_root_of_its_own_host_name(center, client, uploaded):
     """Behind a front proxy's rewrite, every URL is rooted at the host."""
-    from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
-
-    app = api.portal.get().aq_parent
-    if "virtual_hosting" not in app.objectIds():
-        manage_addVirtualHostMonster(app, "virtual_hosting")
-        transaction.commit()
-    server = client.center_url.split("/plone/")[0]
-    vhost = (
-        f"{server}/VirtualHostBase/https/pypi.example:443/plone/pypi/VirtualHostRoot"
-    )
+    vhost = host_rooted_url(client)
     root = get(f"{vhost}/simple/", JSON).json()
     assert root["projects"][0]["name"] == "demo-pkg"
     page = get(f"{vhost}/simple/demo-pkg/", JSON).json()

@@ -59,6 +59,24 @@ def make_private(center) -> None:
     transaction.commit()
 
 
+def virtual_host_monster():
+    """Return the Zope root's virtual host monster, adding one if missing."""
+    from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
+
+    app = api.portal.get().aq_parent
+    if "virtual_hosting" not in app.objectIds():
+        manage_addVirtualHostMonster(app, "virtual_hosting")
+        transaction.commit()
+    return app.virtual_hosting
+
+
+def host_rooted_url(client) -> str:
+    """Return the center's URL as a front proxy for https://pypi.example/ sends it."""
+    virtual_host_monster()
+    server = client.center_url.split("/plone/")[0]
+    return f"{server}/VirtualHostBase/https/pypi.example:443/plone/pypi/VirtualHostRoot"
+
+
 def build_project(directory: Path, version: str) -> list[Path]:
     """Build the tiny fixture project with uv and its setuptools; return the files."""
     source = directory / f"src-{version}"
