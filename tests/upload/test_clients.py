@@ -45,10 +45,38 @@ def twine(*args, executable=None, **kwargs) -> subprocess.CompletedProcess:
 
 
 def upload_with_twine(
-    url, *paths, username=SITE_OWNER_NAME, password=SITE_OWNER_PASSWORD
+    url,
+    *paths,
+    username=SITE_OWNER_NAME,
+    password=SITE_OWNER_PASSWORD,
+    options=(),
+    executable=None,
 ):
     return twine(
-        "upload", "--repository-url", url, "-u", username, "-p", password, *paths
+        "upload",
+        *options,
+        "--repository-url",
+        url,
+        "-u",
+        username,
+        "-p",
+        password,
+        *paths,
+        executable=executable,
+    )
+
+
+def uv_publish(url, *paths, password=SITE_OWNER_PASSWORD):
+    return run(
+        BIN / "uv",
+        "publish",
+        "--publish-url",
+        url,
+        "--username",
+        SITE_OWNER_NAME,
+        "--password",
+        password,
+        *paths,
     )
 
 
@@ -103,17 +131,7 @@ def test_twine_uploads_wheel_and_sdist_of_a_real_project(center, client, demo_di
 
 def test_uv_publish(center, client, tmp_path):
     dists = build_project(tmp_path, "2.0b1")
-    result = run(
-        BIN / "uv",
-        "publish",
-        "--publish-url",
-        client.upload_url,
-        "--username",
-        SITE_OWNER_NAME,
-        "--password",
-        SITE_OWNER_PASSWORD,
-        *dists,
-    )
+    result = uv_publish(client.upload_url, *dists)
     assert result.returncode == 0, result.stderr
     release = fresh(center)["psc-demo"]["2b1"]
     assert sorted(item.filename for item in release.files()) == sorted(
@@ -124,17 +142,7 @@ def test_uv_publish(center, client, tmp_path):
 
 def test_uv_publish_wrong_password_shows_the_sentence(center, client, tmp_path):
     dists = build_project(tmp_path, "1.0")
-    result = run(
-        BIN / "uv",
-        "publish",
-        "--publish-url",
-        client.upload_url,
-        "--username",
-        SITE_OWNER_NAME,
-        "--password",
-        "wrong",
-        *dists,
-    )
+    result = uv_publish(client.upload_url, *dists, password="wrong")
     assert result.returncode != 0
     assert "Invalid or non-existent authentication information" in result.stderr
     assert "psc-demo" not in fresh(center)
@@ -172,30 +180,14 @@ def test_twine_61_skip_existing(center, client, tmp_path, twine61):
     assert upload_with_twine(client.upload_url, first).returncode == 0
     changed = build_wheel(tmp_path / "b", "demo-pkg", "1.0", summary="Other bytes.")
     again = build_wheel(tmp_path / "c", "demo-pkg", "1.1")
-    without = twine(
-        "upload",
-        "--repository-url",
-        client.upload_url,
-        "-u",
-        SITE_OWNER_NAME,
-        "-p",
-        SITE_OWNER_PASSWORD,
-        changed,
-        executable=twine61,
-    )
+    without = upload_with_twine(client.upload_url, changed, executable=twine61)
     assert without.returncode != 0
     assert "File already exists" in without.stdout + without.stderr
-    skipping = twine(
-        "upload",
-        "--skip-existing",
-        "--repository-url",
+    skipping = upload_with_twine(
         client.upload_url,
-        "-u",
-        SITE_OWNER_NAME,
-        "-p",
-        SITE_OWNER_PASSWORD,
         changed,
         again,
+        options=["--skip-existing"],
         executable=twine61,
     )
     assert skipping.returncode == 0, skipping.stdout + skipping.stderr
