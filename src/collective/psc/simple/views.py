@@ -72,6 +72,7 @@ class ProjectPages(BrowserView):
     """
 
     segment = ""
+    center_url = ""
     project_name: str | None = None
     extra: bool = False
 
@@ -90,7 +91,8 @@ class ProjectPages(BrowserView):
             return refused
         if self.extra:
             raise NotFound(self.context, self.segment, self.request)
-        base = f"{self.context.absolute_url()}/{self.segment}/"
+        self.center_url = self.context.absolute_url()
+        base = f"{self.center_url}/{self.segment}/"
         slash = self.request["ACTUAL_URL"].endswith("/")
         if self.project_name is None:
             return self.list_page() if slash else self._redirect(base)
@@ -127,7 +129,7 @@ class SimpleIndex(ProjectPages):
         """Answer the project list."""
         serial = self.context.journal.last_serial
         return self._respond(
-            ("root", self.context.journal.uid, serial, self.context.absolute_url()),
+            ("root", self.context.journal.uid, serial, self.center_url),
             lambda: data.root_page(self.context),
             serial,
             render.root_html,
@@ -135,7 +137,7 @@ class SimpleIndex(ProjectPages):
 
     def project_page(self, project) -> str:
         """Answer a project's page."""
-        center_url = self.context.absolute_url()
+        center_url = self.center_url
         serial = project.last_serial()
         return self._respond(
             ("project", self.context.journal.uid, project.getId(), serial, center_url),
