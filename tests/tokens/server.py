@@ -6,6 +6,7 @@ The stand-in is published as ``<center>/file_upload`` (the path a POST with
 """
 
 from collective.psc.exceptions import Forbidden
+from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.services import current_user_id
 from collective.psc.testing import FIXTURE
 from collective.psc.tokens.service import check_token_scope
@@ -15,6 +16,7 @@ from plone.app.testing import PloneSandboxLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 from Products.Five.browser import BrowserView
 from zope.configuration import xmlconfig
+from zope.interface import implementer
 from zope.interface import Interface
 
 import json
@@ -36,6 +38,7 @@ class IWhoAmICenter(Interface):
     """A center that publishes the stand-in endpoint."""
 
 
+@implementer(IIndexEndpoint)
 class WhoAmI(BrowserView):
     """Report the authenticated user and the token scope, or a scope error."""
 

@@ -6,6 +6,7 @@ with the user the request was authenticated as and its token's scope.
 
 from collective.psc import services
 from collective.psc.tokens.service import create_token
+from collective.psc.tokens.service import list_tokens
 from collective.psc.tokens.service import revoke_token
 from plone import api
 from tests.tokens.conftest import PASSWORD
@@ -134,3 +135,28 @@ def test_token_does_not_open_web_pages(site):
     if status == 302:
         assert "login" in headers["Location"]
     assert site["info"].id not in body
+
+
+@pytest.mark.parametrize(
+    "path", ["simple/../@@api-tokens", "legacy/../@@api-tokens", "simple/%2E%2E/edit"]
+)
+def test_dot_segments_do_not_carry_a_token_to_pages(site, path):
+    status, _headers, body = call(
+        f"{site['url']}/{path}", login="__token__", password=site["token"]
+    )
+    assert status in (302, 401, 404), status
+    assert "Create a token" not in body
+    assert site["info"].id not in body
+
+
+def test_action_with_dot_segments_reaches_no_page(site):
+    data = urllib.parse.urlencode(
+        {":action": "../@@api-tokens", "form.create": "1", "description": "x"}
+    ).encode()
+    status, _headers, body = call(
+        f"{site['url']}/legacy/", login="__token__", password=site["token"], data=data
+    )
+    assert status in (302, 401, 404), status
+    transaction.begin()
+    tokens = list_tokens(center=site["center"], user_id="alice")
+    assert [info.id for info in tokens] == [site["info"].id, site["scoped_info"].id]

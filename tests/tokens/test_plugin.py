@@ -1,44 +1,19 @@
 """The PAS plugin: installed by the profile, accepting tokens on API paths only."""
 
-from collective.psc.tokens.plugin import api_center
+from collective.psc.interfaces import ICollectivePscLayer
+from collective.psc.simple.views import SimpleIndex
+from collective.psc.tokens.plugin import endpoint_center
 from collective.psc.tokens.plugin import install_plugin
-from collective.psc.tokens.plugin import is_api_path
 from collective.psc.tokens.plugin import PLUGIN_ID
 from collective.psc.tokens.service import create_token
 from collective.psc.tokens.service import REQUEST_KEY
 from collective.psc.tokens.service import revoke_token
 from plone import api
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
+from zope.component import getMultiAdapter
+from zope.interface import alsoProvides
 
 import pytest
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("legacy/", True),
-        ("legacy", True),
-        ("legacy/file_upload", True),
-        ("@@legacy/file_upload", True),
-        ("simple/", True),
-        ("simple/alices-tool/", True),
-        ("pypi/alices-tool/json", True),
-        ("packages/ab/cd/alices_tool-1.0-py3-none-any.whl", True),
-        ("file_upload", True),
-        ("submit", True),
-        ("", False),
-        ("/", False),
-        ("@@api-tokens", False),
-        ("edit", False),
-        ("folder_contents", False),
-        ("alices-tool/edit", False),
-        ("alices-tool/file_upload", False),
-        ("file_upload/more", False),
-        ("mylegacy/", False),
-    ],
-)
-def test_is_api_path(path, expected):
-    assert is_api_path(path.split("/")) is expected
 
 
 def test_plugin_installed_and_first_authenticator(portal):
@@ -71,9 +46,12 @@ def token(center, members):
         return create_token(center=center, user_id="alice")
 
 
-def point_request(request, parents, url):
-    request["PARENTS"] = parents
-    request["ACTUAL_URL"] = url
+def publish(request, context, name):
+    """Point the request at a view as ZPublisher does after traversal."""
+    alsoProvides(request, ICollectivePscLayer)
+    view = getMultiAdapter((context, request), name=name)
+    request["PUBLISHED"] = view
+    return view
 
 
 def authenticate(portal, token, login="__token__"):
@@ -83,53 +61,64 @@ def authenticate(portal, token, login="__token__"):
     )
 
 
-@pytest.mark.parametrize("path", ["legacy/file_upload", "simple/", "file_upload"])
-def test_token_authenticates_on_api_path(portal, center, token, http_request, path):
+@pytest.mark.parametrize(
+    "name", ["legacy", "file_upload", "submit", "simple", "packages", "links", "pypi"]
+)
+def test_token_authenticates_at_index_endpoints(
+    portal, center, token, http_request, name
+):
     info, clear = token
-    point_request(http_request, [center, portal], f"{center.absolute_url()}/{path}")
+    publish(http_request, center, name)
+    assert endpoint_center(http_request) == center
     assert authenticate(portal, clear) == ("alice", "alice")
     assert http_request.other[REQUEST_KEY] == info
 
 
-@pytest.mark.parametrize("path", ["", "@@api-tokens", "edit", "alices-tool/edit"])
-def test_token_refused_outside_api(portal, center, token, http_request, path):
+def test_bound_method_of_an_endpoint(portal, center, token, http_request):
+    # HEAD requests publish the view's HEAD method.
     _info, clear = token
-    point_request(http_request, [center, portal], f"{center.absolute_url()}/{path}")
+    view = publish(http_request, center, "packages")
+    http_request["PUBLISHED"] = view.HEAD
+    assert authenticate(portal, clear) == ("alice", "alice")
+
+
+@pytest.mark.parametrize("name", ["api-tokens", "view", "edit", "folder_contents"])
+def test_token_refused_outside_endpoints(portal, center, token, http_request, name):
+    _info, clear = token
+    publish(http_request, center, name)
+    assert endpoint_center(http_request) is None
     assert authenticate(portal, clear) is None
     assert REQUEST_KEY not in http_request.other
 
 
-def test_center_id_is_no_api_segment(portal, token, http_request):
-    # The center's own id is 'pypi', a name of an API endpoint below it.
-    _info, clear = token
-    center = portal["pypi"]
-    point_request(http_request, [center, portal], f"{center.absolute_url()}/edit")
-    assert authenticate(portal, clear) is None
-
-
-def test_token_refused_without_center(portal, center, token, http_request):
-    _info, clear = token
-    point_request(http_request, [portal], f"{portal.absolute_url()}/legacy/")
-    assert authenticate(portal, clear) is None
-    # The path must lie below the center found in PARENTS.
-    point_request(http_request, [center, portal], f"{portal.absolute_url()}/legacy/")
-    assert authenticate(portal, clear) is None
-
-
-def test_project_shadows_endpoint_name(portal, center, members, http_request):
+def test_token_refused_on_content(portal, center, project, http_request):
     with api.env.adopt_user(username="alice"):
-        api.content.create(container=center, type="SoftwareProject", id="simple")
         _info, clear = create_token(center=center, user_id="alice")
-    point_request(http_request, [center, portal], f"{center.absolute_url()}/simple/")
+    http_request["PUBLISHED"] = center
     assert authenticate(portal, clear) is None
-    url = f"{center.absolute_url()}/@@simple/"
-    point_request(http_request, [center, portal], url)
-    assert authenticate(portal, clear) == ("alice", "alice")
+    http_request["PUBLISHED"] = project
+    assert authenticate(portal, clear) is None
+    publish(http_request, project, "view")
+    assert authenticate(portal, clear) is None
+
+
+def test_endpoint_of_another_context_is_refused(portal, center, token, http_request):
+    # The same view class published on the portal is no endpoint of a center.
+    _info, clear = token
+    http_request["PUBLISHED"] = SimpleIndex(portal, http_request)
+    assert endpoint_center(http_request) is None
+    assert authenticate(portal, clear) is None
+
+
+def test_nothing_published_yet(portal, center, token, http_request):
+    _info, clear = token
+    http_request["PUBLISHED"] = None
+    assert authenticate(portal, clear) is None
 
 
 def test_bad_tokens_do_not_authenticate(portal, center, token, http_request):
     info, clear = token
-    point_request(http_request, [center, portal], f"{center.absolute_url()}/legacy/")
+    publish(http_request, center, "legacy")
     assert authenticate(portal, clear, login="alice") is None
     assert authenticate(portal, clear[:-1]) is None
     assert authenticate(portal, None) is None
@@ -142,18 +131,5 @@ def test_login_name_of_the_token_user(portal, center, http_request):
     api.user.create(email="carol@example.org", username="carol", password="x" * 9)
     portal.acl_users.source_users.updateUser("carol", "carol@example.org")
     _info, clear = create_token(center=center, user_id="carol")
-    point_request(http_request, [center, portal], f"{center.absolute_url()}/legacy/")
+    publish(http_request, center, "legacy")
     assert authenticate(portal, clear) == ("carol", "carol@example.org")
-
-
-def test_api_center_with_virtual_hosting(portal, center, http_request):
-    # Behind a rewrite rule the center is the root of the site's URL.
-    http_request.setServerURL("https", "index.example", "443")
-    http_request["PARENTS"] = [center]
-    http_request.setVirtualRoot([])
-    assert center.absolute_url_path() == "/"
-    http_request["PARENTS"] = [center, portal]
-    http_request["ACTUAL_URL"] = "https://index.example/legacy/file_upload"
-    assert api_center(http_request) == center
-    http_request["ACTUAL_URL"] = "https://index.example/edit"
-    assert api_center(http_request) is None

@@ -29,6 +29,15 @@ class IDistributionFile(Interface):
     """One archive (wheel or sdist) of a release."""
 
 
+class IIndexEndpoint(Interface):
+    """A view of a center that speaks a package-index protocol.
+
+    API tokens log in only to requests published to such a view whose context
+    is a software center: the upload API, the simple pages, the archives, the
+    find-links pages and PyPI's JSON API.
+    """
+
+
 class IArchiveStorage(Interface):
     """Keep the bytes of distribution files; named utilities, chosen per center.
 

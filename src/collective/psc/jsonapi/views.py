@@ -3,6 +3,7 @@
 from collective.psc import services
 from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import InvalidVersion
+from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.jsonapi import data
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
@@ -21,7 +22,7 @@ JSON = "application/json"
 NOT_FOUND = {"message": "Not Found"}
 
 
-@implementer(IPublishTraverse)
+@implementer(IPublishTraverse, IIndexEndpoint)
 class JsonApi(BrowserView):
     """PyPI's JSON API: a project's latest release, or one version, with files."""
 

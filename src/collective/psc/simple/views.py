@@ -2,6 +2,7 @@
 
 from collective.psc import services
 from collective.psc.exceptions import InvalidName
+from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.names import normalize_name
 from collective.psc.simple import data
 from collective.psc.simple import render
@@ -62,7 +63,7 @@ def answer_revalidation(request, *, center, serial: int, kind: str) -> bool:
     return False
 
 
-@implementer(IPublishTraverse)
+@implementer(IPublishTraverse, IIndexEndpoint)
 class ProjectPages(BrowserView):
     """Base of the index views at ``<center>/<segment>/[<name>/]``.
 
@@ -195,7 +196,7 @@ class ArchiveIterator:
         return self.length
 
 
-@implementer(IPublishTraverse)
+@implementer(IPublishTraverse, IIndexEndpoint)
 class Packages(BrowserView):
     """Serve archives and their core metadata at content-addressed URLs."""
 

@@ -1,16 +1,19 @@
-"""The PAS plugin that logs in ``__token__`` credentials on package-index paths.
+"""The PAS plugin that logs in ``__token__`` credentials on package-index endpoints.
 
 Plone's basic-auth extraction hands over the login and password of an
-``Authorization: Basic`` header. When the login is ``__token__`` and the
-request goes to an API endpoint of a software center, the password is checked
-as an API token of that center; the token's info is kept on the request so the
-upload view can enforce the token's project scope. Tokens never log in to the
-web pages of the site.
+``Authorization: Basic`` header. When the login is ``__token__``, the plugin
+looks at the object the request was published to, after traversal: only a
+view marked ``IIndexEndpoint`` whose context is a software center accepts the
+password as an API token of that center. Path tricks (``simple/../edit``, an
+``:action`` of ``../@@api-tokens``, a project named like an endpoint) change
+what is published, so they reach no endpoint and the token logs in nowhere.
+The token's info is kept on the request so the endpoint can enforce its scope.
 """
 
 from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
-from collections.abc import Sequence
+from Acquisition import aq_inner
+from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.tokens.service import authenticate_token
 from collective.psc.tokens.service import REQUEST_KEY
@@ -19,18 +22,11 @@ from collective.psc.types import Center
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin
 from typing import Any
-from urllib.parse import unquote
-from urllib.parse import urlsplit
 from zope.interface import implementer
 
 
 PLUGIN_ID = "psc_api_tokens"
 PLUGIN_TITLE = "collective.psc API tokens"
-
-#: First path segments below a center that are package-index endpoints.
-API_SEGMENTS = frozenset({"legacy", "simple", "packages", "pypi", "links"})
-#: ``:action`` values that ZPublisher appends to the path of a POST.
-API_ACTIONS = frozenset({"file_upload", "submit"})
 
 
 @implementer(IAuthenticationPlugin)
@@ -50,7 +46,7 @@ class TokenAuthentication(BasePlugin):
         if credentials.get("login") != TOKEN_LOGIN:
             return None
         request = self.REQUEST
-        center = api_center(request)
+        center = endpoint_center(request)
         if center is None:
             return None
         info = authenticate_token(
@@ -66,35 +62,17 @@ class TokenAuthentication(BasePlugin):
 InitializeClass(TokenAuthentication)
 
 
-def is_api_path(segments: Sequence[str]) -> bool:
-    """Tell whether the path segments below a center name a package-index endpoint."""
-    names = [segment.removeprefix("@@") for segment in segments if segment]
-    if not names:
-        return False
-    return names[0] in API_SEGMENTS or (len(names) == 1 and names[0] in API_ACTIONS)
-
-
-def api_center(request: Any) -> Center | None:
-    """Return the center whose package-index API the request goes to, or None."""
-    center = next(
-        (
-            obj
-            for obj in request.get("PARENTS") or ()
-            if ISoftwareCenter.providedBy(obj)
-        ),
-        None,
-    )
-    if center is None:
+def endpoint_center(request: Any) -> Center | None:
+    """Return the center whose index endpoint the request was published to, or None."""
+    published = request.get("PUBLISHED")
+    # HEAD and other methods publish a bound method of the view.
+    view = getattr(published, "__self__", published)
+    if not IIndexEndpoint.providedBy(view):
         return None
-    path = unquote(urlsplit(request.get("ACTUAL_URL") or "").path)
-    base = center.absolute_url_path().rstrip("/")
-    if not path.startswith(f"{base}/"):
+    context = aq_inner(getattr(view, "context", None))
+    if not ISoftwareCenter.providedBy(context):
         return None
-    segments = path[len(base) + 1 :].split("/")
-    # A project named like an endpoint ('simple' is a valid name) shadows it.
-    if segments[0] in center or not is_api_path(segments):
-        return None
-    return center
+    return context
 
 
 def install_plugin(site: Any) -> None:

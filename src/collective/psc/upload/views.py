@@ -13,6 +13,7 @@ from collective.psc.exceptions import InvalidUpload
 from collective.psc.exceptions import PSCError
 from collective.psc.exceptions import Unauthenticated
 from collective.psc.exceptions import UnknownAction
+from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.tokens.service import check_token_scope
 from collective.psc.upload import publish
 from collective.psc.upload.form import parse_form
@@ -37,7 +38,7 @@ GONE = {
 }
 
 
-@implementer(IPublishTraverse)
+@implementer(IPublishTraverse, IIndexEndpoint)
 class UploadAPI(BrowserView):
     """Dispatch ``:action`` of the legacy upload protocol to small methods."""
 
