@@ -121,7 +121,10 @@ def test_project_scope_reaches_the_endpoint(site):
         f"{url}?name=other", login="__token__", password=site["scoped"]
     )
     assert status == 403
-    assert "scoped to project 'alices-tool'; it cannot upload to 'other'" in body
+    assert (
+        "scoped to project 'alices-tool'; it cannot upload to or register 'other'"
+        in body
+    )
     assert whoami(f"{url}?name=other", site["token"])["user"] == "alice"
 
 

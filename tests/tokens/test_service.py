@@ -201,9 +201,14 @@ def test_scope_of_a_request(center, project, http_request):
             check_token_scope(request=http_request, project_name="other")
         assert raised.value.message.startswith(
             "This API token is scoped to project 'alices-tool'; it cannot upload "
-            "to 'other'."
+            "to or register 'other'."
         )
         assert raised.value.status == 403
+        for missing in (None, ""):
+            with pytest.raises(Forbidden, match="the request names no project"):
+                check_token_scope(request=http_request, project_name=missing)
+        with pytest.raises(Forbidden):
+            check_token_scope(request=http_request, project_name="not a name!")
         http_request.other[REQUEST_KEY] = unscoped
         check_token_scope(request=http_request, project_name="other")
     # The request runs as another user than the token's: no token scope.

@@ -33,6 +33,10 @@ class Forbidden(PSCError):
     status = 403
 
 
+class BrowserRequest(Forbidden):
+    """An upload request sent by a web browser, maybe from another site."""
+
+
 class ProjectNotFound(PSCError):
     """A project that is not in the center."""
 

@@ -10,6 +10,7 @@ from Acquisition import aq_base
 from Acquisition import aq_chain
 from Acquisition import aq_inner
 from collections.abc import Mapping
+from collective.psc import claims
 from collective.psc import journal
 from collective.psc import permissions
 from collective.psc.digests import CHUNK_SIZE
@@ -119,9 +120,17 @@ def get_project(*, center: Center, name: str) -> Project:
 
 
 def get_or_create_project(
-    *, center: Center, name: str, fields: Mapping[str, Any] | None = None
+    *,
+    center: Center,
+    name: str,
+    fields: Mapping[str, Any] | None = None,
+    with_file: bool = True,
 ) -> tuple[Project, bool]:
-    """Return the project of a name, creating it when it is new."""
+    """Return the project of a name, creating it when it is new and may be claimed.
+
+    ``with_file`` says whether a file comes with the claim (an upload) or not
+    (``twine register``); see ``collective.psc.claims`` for the policy.
+    """
     project = find_project(center=center, name=name)
     if project is not None:
         return project, False
@@ -132,6 +141,9 @@ def get_or_create_project(
             f"The name {name!r} is reserved: it is a URL of the index "
             f"({', '.join(sorted(RESERVED_NAMES))})."
         )
+    claims.check_new_name(
+        center=center, name=normalized, user_id=current_user_id(), with_file=with_file
+    )
     project = createContent(PROJECT_TYPE, id=normalized, title=name.strip())
     for field, value in (fields or {}).items():
         setattr(project, field, value)

@@ -2,6 +2,7 @@
 
 from BTrees.OOBTree import OOBTree
 from collective.psc import _
+from collective.psc import claims
 from collective.psc.content.base import UnorderedContainer
 from collective.psc.controlpanel import settings
 from collective.psc.exceptions import PSCError
@@ -43,6 +44,19 @@ class ISoftwareCenterSchema(model.Schema):
         defaultFactory=settings.default_upload_size_limit,
         min=1,
         required=True,
+    )
+
+    reserved_names = schema.List(
+        title=_("Reserved names"),
+        description=_(
+            "Patterns of project names that only Managers may claim, one a line, "
+            "with * and ? as wildcards (for example acme-*). Names are compared "
+            "in their normalized form: lower case, runs of '.', '_' and '-' as "
+            "one '-'."
+        ),
+        value_type=schema.TextLine(constraint=claims.valid_pattern),
+        required=False,
+        default=[],
     )
 
     @invariant

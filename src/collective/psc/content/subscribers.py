@@ -7,6 +7,7 @@ archives and a removal or an edit is journaled, so the index pages, their
 caches and the mirrors follow either path.
 """
 
+from collective.psc import claims
 from collective.psc import journal
 from collective.psc import services
 from collective.psc.storage import get_storage
@@ -51,6 +52,7 @@ def release_removed(release: Release, event: IObjectRemovedEvent) -> None:
 def project_removed(project: Project, event: IObjectRemovedEvent) -> None:
     """Journal a project removed on its own, not with its whole center."""
     if event.object is project:
+        claims.remember_deleted(center=event.oldParent, project=project)
         _record(event, action=journal.REMOVE_PROJECT, project=project.getId())
 
 

@@ -8,6 +8,7 @@ the clear token is returned once, when it is created.
 from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
 from collective.psc.exceptions import Forbidden
+from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import TokenNotFound
 from collective.psc.exceptions import UserNotFound
 from collective.psc.names import normalize_name
@@ -131,16 +132,35 @@ def token_scope(request: Any) -> TokenInfo | None:
     return None
 
 
-def check_token_scope(*, request: Any, project_name: str) -> None:
-    """Refuse an upload to another project than the request's token is scoped to."""
+def check_token_scope(*, request: Any, project_name: str | None) -> None:
+    """Refuse any action on another project than the request's token is scoped to.
+
+    Every action of the upload API names its project; a scoped token may act
+    on that project only, and never without a project name.
+    """
     info = token_scope(request)
-    if info is None or info.project in (None, normalize_name(project_name)):
+    if info is None or info.project is None:
+        return
+    if not project_name:
+        raise Forbidden(
+            f"This API token is scoped to project {info.project!r}; the request "
+            "names no project. Send the project's name, or use a token for all "
+            "your projects."
+        )
+    if _normalized_or_none(project_name) == info.project:
         return
     raise Forbidden(
         f"This API token is scoped to project {info.project!r}; it cannot upload "
-        f"to {project_name!r}. Use a token for that project or for all your "
-        "projects."
+        f"to or register {project_name!r}. Use a token for that project or for "
+        "all your projects."
     )
+
+
+def _normalized_or_none(name: str) -> str | None:
+    try:
+        return normalize_name(name)
+    except InvalidName:
+        return None
 
 
 def _tokens(center: Center) -> OOBTree | None:

@@ -63,7 +63,7 @@ def register(*, center: Center, form: UploadForm) -> Release:
     metadata = check_form(form, with_file=False, classifier_policy=classifier_policy())
     description_html = render_description(metadata)
     project, _created = services.get_or_create_project(
-        center=center, name=metadata.name
+        center=center, name=metadata.name, with_file=False
     )
     release, _created = services.get_or_create_release(
         project=project, version=str(metadata.version)

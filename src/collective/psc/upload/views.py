@@ -17,6 +17,8 @@ from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.tokens.service import check_token_scope
 from collective.psc.upload import publish
 from collective.psc.upload.form import parse_form
+from collective.psc.upload.form import UploadForm
+from collective.psc.upload.origin import refuse_browser_request
 from collective.psc.upload.responses import respond
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -59,8 +61,11 @@ class UploadAPI(BrowserView):
             if self.request.method != "POST":
                 return self._not_post()
             handler = self._handler(action)
+            refuse_browser_request(self.request)
             self._authenticate()
-            return respond(self.request, 200, handler())
+            form = parse_form(self.request.form)
+            check_token_scope(request=self.request, project_name=form.raw.get("name"))
+            return respond(self.request, 200, handler(form))
         except PSCError as error:
             transaction.doom()
             body = respond(self.request, error.status, error.message)
@@ -70,10 +75,8 @@ class UploadAPI(BrowserView):
                 )
             return body
 
-    def file_upload(self) -> str:
+    def file_upload(self, form: UploadForm) -> str:
         """Store one distribution file."""
-        form = parse_form(self.request.form)
-        self._check_token_scope(form)
         distribution = publish.upload_file(center=self.context, form=form)
         if distribution is None:
             transaction.doom()
@@ -82,11 +85,9 @@ class UploadAPI(BrowserView):
             )
         return ""
 
-    def submit(self) -> str:
+    def submit(self, form: UploadForm) -> str:
         """Create or update a project and release from metadata (register)."""
-        release = publish.register(
-            center=self.context, form=parse_form(self.request.form)
-        )
+        release = publish.register(center=self.context, form=form)
         return f"Registered {release.aq_parent.display_name} {release.version}."
 
     def _handler(self, action: str | None):
@@ -103,11 +104,6 @@ class UploadAPI(BrowserView):
         raise UnknownAction(
             f"Unknown action {action!r}: this index supports file_upload and submit."
         )
-
-    def _check_token_scope(self, form) -> None:
-        name = form.raw.get("name")
-        if name:
-            check_token_scope(request=self.request, project_name=name)
 
     def _authenticate(self) -> None:
         # Credentials must come with the request (HTTP Basic), never from a
