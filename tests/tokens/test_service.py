@@ -114,6 +114,21 @@ def test_revoked_token_and_deleted_user_fail(center, members):
     assert authenticate_token(center=center, token=bob_token) is None
 
 
+def test_tokens_are_deleted_with_their_user(portal, center, members):
+    other = api.content.create(container=portal, type="SoftwareCenter", id="other")
+    _info, bob_token = create_as("bob", center)
+    _info, bob_other = create_as("bob", other)
+    alice_info, alice_token = create_as("alice", center)
+    api.user.delete(username="bob")
+    assert [info.id for info in list_tokens(center=center)] == [alice_info.id]
+    assert list_tokens(center=other) == []
+    # A new account that takes the id gets none of the old tokens.
+    api.user.create(email="bob2@example.org", username="bob", password="y" * 10)
+    assert authenticate_token(center=center, token=bob_token) is None
+    assert authenticate_token(center=other, token=bob_other) is None
+    assert authenticate_token(center=center, token=alice_token) == alice_info
+
+
 def test_project_scope_is_normalized(center, project):
     info, token = create_as("alice", center, project="ALICES_tool")
     assert info.project == "alices-tool"

@@ -60,6 +60,7 @@ def test_create_shows_the_token_once(token_server, center):
     browser.getControl("Create token").click()
     tokens = TOKEN.findall(browser.contents)
     assert len(tokens) == 1
+    assert browser.headers["Cache-Control"] == "no-store"
     assert "it will not be shown again" in browser.contents
     assert "__token__" in browser.contents
     [info] = tokens_of(center, "alice")

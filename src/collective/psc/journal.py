@@ -61,6 +61,10 @@ class Journal(Persistent):
 
     # Journals made before ``uid`` existed share this one.
     uid = "journal"
+    # Private to Python: neither published on the web nor reachable from
+    # restricted code, whoever asks.
+    __roles__ = ()
+    __allow_access_to_unprotected_subobjects__ = False
 
     def __init__(self) -> None:
         # Tells this journal's serials from those of a journal that replaced

@@ -110,6 +110,17 @@ def revoke_token(*, center: Center, token_id: str) -> TokenInfo:
     return _info(record)
 
 
+def delete_user_tokens(*, center: Center, user_id: str) -> int:
+    """Delete every token of a user in a center (the user is gone); return how many."""
+    tokens = _tokens(center)
+    if tokens is None:
+        return 0
+    ids = [key for key, record in tokens.items() if record["user_id"] == user_id]
+    for token_id in ids:
+        del tokens[token_id]
+    return len(ids)
+
+
 def authenticate_token(*, center: Center, token: str) -> TokenInfo | None:
     """Return the token's info when it is valid in the center and its user exists."""
     match = _TOKEN.fullmatch(token)

@@ -26,6 +26,8 @@ class TokensView(BrowserView):
     def __call__(self) -> str:
         """Run the posted action, if any, then render the page."""
         form = self.request.form
+        # The page may show a new token in clear: never keep it in a cache.
+        self.request.response.setHeader("Cache-Control", "no-store")
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             if "form.create" in form:

@@ -1,0 +1,333 @@
+"""The authorization matrix: every actor against every action, over real HTTP.
+
+Each cell states whether the actor may do the action and asserts both the
+answer and the effect: an allowed action changes the site, a refused one
+answers 4xx (or Plone's login redirect) and changes nothing. The center is
+private, so the read routes show what each actor may see as well.
+"""
+
+from collective.psc.simple.data import file_path
+from collective.psc.tokens.service import create_token
+from collective.psc.tokens.service import list_tokens
+from plone import api
+from plone.protect.authenticator import createToken
+from tests.fixtures.builder import build_wheel
+from tests.functional.client import twine_fields
+from tests.upload.conftest import fresh
+from tests.upload.conftest import make_private
+
+import pytest
+import re
+import requests
+import transaction
+
+
+PASSWORDS = {name: f"{name}-secret!" for name in ("alice", "bob", "carol", "mona")}
+ACTORS = ["anonymous", "member", "maintainer", "owner", "manager", "token", "scoped"]
+USERS = {"member": "bob", "maintainer": "carol", "owner": "alice", "manager": "mona"}
+# Both tokens belong to alice; the scoped one to her project alices-tool.
+TOKEN_USER = "alice"
+
+
+@pytest.fixture
+def world(portal_server, tmp_path):
+    """Return a private center with users, two projects of alice, tokens, URLs."""
+    with api.env.adopt_roles(["Manager"]):
+        center = api.content.create(
+            container=portal_server, type="SoftwareCenter", id="pypi", title="Index"
+        )
+        for name, password in PASSWORDS.items():
+            api.user.create(
+                email=f"{name}@example.org", username=name, password=password
+            )
+        api.user.grant_roles(username="mona", roles=["Manager"])
+    transaction.commit()
+    url = center.absolute_url()
+    for name in ("alices-tool", "alices-other"):
+        wheel = build_wheel(tmp_path / name, name, "1.0")
+        answer = requests.post(
+            f"{url}/legacy/",
+            files=[(k, (None, v)) for k, v in twine_fields(wheel)]
+            + [("content", (wheel.name, wheel.read_bytes(), "application/zip"))],
+            auth=("alice", PASSWORDS["alice"]),
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.reason
+    transaction.begin()
+    center = fresh(center)
+    with api.env.adopt_user(username="alice"):
+        center["alices-tool"].manage_setLocalRoles("carol", ["Maintainer"])
+        center["alices-other"].manage_setLocalRoles("carol", ["Maintainer"])
+        _info, token = create_token(center=center, user_id="alice")
+        _info, scoped = create_token(
+            center=center, user_id="alice", project="alices-tool"
+        )
+    transaction.commit()
+    make_private(center)
+    return {"center": center, "url": url, "token": token, "scoped": scoped}
+
+
+def auth_of(world, actor):
+    if actor == "anonymous":
+        return None
+    if actor == "token":
+        return ("__token__", world["token"])
+    if actor == "scoped":
+        return ("__token__", world["scoped"])
+    return (USERS[actor], PASSWORDS[USERS[actor]])
+
+
+def authenticator_of(actor):
+    """Return the CSRF token of the actor, or of the token's user for tokens."""
+    user = USERS.get(actor, TOKEN_USER if actor in ("token", "scoped") else None)
+    if user is None:
+        return ""
+    transaction.begin()
+    with api.env.adopt_user(username=user):
+        return createToken()
+
+
+def refused(answer):
+    if answer.status_code in (401, 403, 404, 405):
+        return True
+    location = answer.headers.get("Location", "")
+    return answer.status_code == 302 and (
+        "require_login" in location or "login" in location
+    )
+
+
+# --- the actions: each returns the answer and a function telling the effect ---
+
+
+def upload(world, auth, actor, project, tmp_path):
+    wheel = build_wheel(tmp_path / "up", project, "2.0")
+    answer = requests.post(
+        f"{world['url']}/legacy/",
+        files=[(k, (None, v)) for k, v in twine_fields(wheel)]
+        + [("content", (wheel.name, wheel.read_bytes(), "application/zip"))],
+        auth=auth,
+        timeout=60,
+    )
+    return answer, lambda center: "2" in center[project]
+
+
+def register(world, auth, actor, project, tmp_path):
+    wheel = build_wheel(tmp_path / "reg", project, "3.0")
+    fields = [(k, v) for k, v in twine_fields(wheel) if k != ":action"]
+    answer = requests.post(
+        f"{world['url']}/legacy/",
+        files=[(k, (None, v)) for k, v in [*fields, (":action", "submit")]],
+        auth=auth,
+        timeout=60,
+    )
+    return answer, lambda center: "3" in center[project]
+
+
+def form_post(world, auth, actor, path, fields):
+    return requests.post(
+        f"{world['url']}/{path}",
+        data={**fields, "_authenticator": authenticator_of(actor)},
+        auth=auth,
+        allow_redirects=False,
+        timeout=60,
+    )
+
+
+def yank(world, auth, actor, project, tmp_path):
+    answer = form_post(
+        world,
+        auth,
+        actor,
+        f"{project}/1/@@manage-release",
+        {"form.yank": "1", "reason": "broken"},
+    )
+    return answer, lambda center: center[project]["1"].yanked
+
+
+def delete(world, auth, actor, project, tmp_path):
+    answer = form_post(
+        world, auth, actor, f"{project}/1/@@delete-release", {"form.delete": "1"}
+    )
+    return answer, lambda center: "1" not in center[project]
+
+
+def maintainers(world, auth, actor, project, tmp_path):
+    answer = form_post(
+        world,
+        auth,
+        actor,
+        f"{project}/@@maintainers",
+        {"form.add": "1", "user_id": "bob"},
+    )
+    return (
+        answer,
+        lambda center: (
+            "Maintainer" in center[project].get_local_roles_for_userid("bob")
+        ),
+    )
+
+
+def tokens_via(path, extra=None):
+    def action(world, auth, actor, project, tmp_path):
+        before = _token_count(world)
+        answer = form_post(
+            world,
+            auth,
+            actor,
+            path,
+            {"form.create": "1", "description": "made by " + actor, **(extra or {})},
+        )
+        return answer, lambda center: _token_count(world) > before
+
+    return action
+
+
+def _token_count(world):
+    transaction.begin()
+    with api.env.adopt_roles(["Manager"]):
+        return len(list_tokens(center=fresh(world["center"])))
+
+
+def settings(world, auth, actor, project, tmp_path):
+    site = world["url"].rsplit("/", 1)[0]
+    answer = requests.post(
+        f"{site}/@@psc-controlpanel",
+        data={
+            "_authenticator": authenticator_of(actor),
+            "form.widgets.default_upload_size_limit": "7",
+            "form.widgets.default_storage:list": "blob",
+            "form.widgets.classifier_policy:list": "known-or-private",
+            "form.buttons.save": "Save",
+        },
+        auth=auth,
+        allow_redirects=False,
+        timeout=60,
+    )
+
+    def effect(center):
+        # Read back over HTTP, as the manager sees the form.
+        page = requests.get(
+            f"{site}/@@psc-controlpanel", auth=auth_of(world, "manager"), timeout=60
+        )
+        field = re.search(
+            r'<input[^>]*name="form.widgets.default_upload_size_limit"[^>]*>',
+            page.text,
+        )
+        return 'value="7"' in field.group(0)
+
+    return answer, effect
+
+
+def dotted_action(world, auth, actor, project, tmp_path):
+    """POST to legacy/ with ``:action=../@@api-tokens`` (a token's way out)."""
+    before = _token_count(world)
+    answer = requests.post(
+        f"{world['url']}/legacy/",
+        data={
+            ":action": "../@@api-tokens",
+            "form.create": "1",
+            "_authenticator": authenticator_of(actor),
+        },
+        auth=auth,
+        allow_redirects=False,
+        timeout=60,
+    )
+    return answer, lambda center: _token_count(world) > before
+
+
+PEOPLE = {"member", "maintainer", "owner", "manager"}
+WRITE = {
+    # action: (callable, project, actors allowed)
+    "upload own": (
+        upload,
+        "alices-tool",
+        {"owner", "maintainer", "manager", "token", "scoped"},
+    ),
+    "upload other": (
+        upload,
+        "alices-other",
+        {"owner", "maintainer", "manager", "token"},
+    ),
+    "register own": (
+        register,
+        "alices-tool",
+        {"owner", "maintainer", "manager", "token", "scoped"},
+    ),
+    "register other": (
+        register,
+        "alices-other",
+        {"owner", "maintainer", "manager", "token"},
+    ),
+    "yank": (yank, "alices-tool", {"owner", "maintainer", "manager"}),
+    "delete": (delete, "alices-tool", {"owner", "maintainer", "manager"}),
+    "maintainers": (maintainers, "alices-tool", {"owner", "manager"}),
+    "tokens": (tokens_via("@@api-tokens"), "alices-tool", PEOPLE),
+    "tokens via simple/..": (
+        tokens_via("simple/../@@api-tokens"),
+        "alices-tool",
+        PEOPLE,
+    ),
+    "tokens via :action": (dotted_action, "alices-tool", PEOPLE),
+    "settings": (settings, "alices-tool", {"manager"}),
+}
+
+
+@pytest.mark.functional
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("action", list(WRITE))
+def test_write(world, tmp_path, action, actor):
+    call, project, allowed = WRITE[action]
+    answer, effect = call(world, auth_of(world, actor), actor, project, tmp_path)
+    transaction.begin()
+    happened = effect(fresh(world["center"]))
+    if actor in allowed:
+        assert answer.status_code in (200, 302), (answer.status_code, answer.reason)
+        assert not refused(answer), answer.headers.get("Location")
+        assert happened, f"{actor} may {action} but nothing changed"
+    else:
+        assert refused(answer), (answer.status_code, answer.reason, answer.headers)
+        assert not happened, f"{actor} may not {action}, yet it happened"
+    assert answer.status_code < 500
+
+
+READERS = {"member", "maintainer", "owner", "manager", "token", "scoped"}
+PAGE_READERS = {"member", "maintainer", "owner", "manager"}
+READ = {
+    "simple list": ("simple/", READERS),
+    "simple project": ("simple/alices-tool/", READERS),
+    "archive": ("packages/{archive}", READERS),
+    "metadata": ("packages/{archive}.metadata", READERS),
+    "find-links": ("links/", READERS),
+    "json api": ("pypi/alices-tool/json", READERS),
+    "listing page": ("", PAGE_READERS),
+    "project page": ("alices-tool", PAGE_READERS),
+    "release page": ("alices-tool/1", PAGE_READERS),
+    "feed": ("@@releases.atom", PAGE_READERS),
+    "project feed": ("alices-tool/@@releases.atom", PAGE_READERS),
+    "tokens page": ("@@api-tokens", PAGE_READERS),
+    "journal": ("journal", set()),
+    "journal serials": ("journal/project_serials", set()),
+}
+
+
+@pytest.mark.functional
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", list(READ))
+def test_read_private_center(world, route, actor):
+    path, allowed = READ[route]
+    transaction.begin()
+    center = fresh(world["center"])
+    [distribution] = center["alices-tool"]["1"].files()
+    archive = file_path(distribution).removeprefix("packages/")
+    answer = requests.get(
+        f"{world['url']}/{path.format(archive=archive)}",
+        auth=auth_of(world, actor),
+        allow_redirects=False,
+        timeout=60,
+    )
+    if actor in allowed:
+        assert answer.status_code == 200, (answer.status_code, answer.reason)
+    else:
+        assert refused(answer), (answer.status_code, answer.headers)
+        assert "alices" not in answer.text or answer.status_code == 302
+    assert answer.status_code < 500
