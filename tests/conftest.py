@@ -3,6 +3,7 @@
 from collective.psc.testing import FUNCTIONAL_TESTING
 from collective.psc.testing import INTEGRATION_TESTING
 from collective.psc.testing import SERVER_TESTING
+from pathlib import Path
 from plone import api
 from pytest_plone import fixtures_factory
 
@@ -28,3 +29,31 @@ def center(portal):
     return api.content.create(
         container=portal, type="SoftwareCenter", id="pypi", title="Package index"
     )
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background networking switches Chromium's own connections are
+# refused on a closed network and slow every page down.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Start Debian's Chromium, headless, once per module."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make system-packages).")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -19,19 +19,7 @@ import transaction
 
 pytestmark = pytest.mark.functional
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
-# Without the background networking switches Chromium's own connections are
-# refused on a closed network and slow every page down.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MAINTAINER = ("maria", "maria-secret-1")
 
 
@@ -55,20 +43,6 @@ def site(portal_server, tmp_path):  # noqa: F811
         )
     transaction.commit()
     return {"portal": portal_server.absolute_url(), "center": center.absolute_url()}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Start Debian's Chromium once per module."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make system-packages).")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
