@@ -331,3 +331,49 @@ def test_read_private_center(world, route, actor):
         assert refused(answer), (answer.status_code, answer.headers)
         assert "alices" not in answer.text or answer.status_code == 302
     assert answer.status_code < 500
+
+
+# A private center answers a missing name as it answers an existing one, to
+# everyone who may not read it; readers get 200 and 404.
+PAIRS = {
+    "project page": ("alices-tool", "no-such-tool"),
+    "release page": ("alices-tool/1", "alices-tool/99"),
+    "file page": ("alices-tool/1/{file_id}", "alices-tool/1/no-such-file"),
+    "project feed": ("alices-tool/@@releases.atom", "no-such-tool/@@releases.atom"),
+    "release view": ("alices-tool/1/@@psc-release", "alices-tool/98/@@psc-release"),
+    "rest api": ("++api++/alices-tool", "++api++/no-such-tool"),
+    "simple page": ("simple/alices-tool/", "simple/no-such-tool/"),
+    "json api": ("pypi/alices-tool/json", "pypi/no-such-tool/json"),
+}
+
+
+@pytest.mark.functional
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("pair", list(PAIRS))
+def test_missing_names_look_like_existing_ones(world, pair, actor):
+    transaction.begin()
+    [distribution] = fresh(world["center"])["alices-tool"]["1"].files()
+    existing, missing = (
+        path.format(file_id=distribution.getId()) for path in PAIRS[pair]
+    )
+    if existing.startswith("++api++"):
+        site = world["url"].rsplit("/", 1)[0]
+        existing, missing = (
+            f"{site}/++api++/pypi/{path.removeprefix('++api++/')}"
+            for path in (existing, missing)
+        )
+    else:
+        existing, missing = (f"{world['url']}/{path}" for path in (existing, missing))
+    answers = [
+        requests.get(url, auth=auth_of(world, actor), allow_redirects=False, timeout=60)
+        for url in (existing, missing)
+    ]
+    readers = READERS if pair in ("simple page", "json api") else PAGE_READERS
+    if actor in readers:
+        assert [answer.status_code for answer in answers] == [200, 404]
+    else:
+        assert refused(answers[0]) and refused(answers[1])
+        assert answers[0].status_code == answers[1].status_code
+        assert answers[0].headers.get("WWW-Authenticate") == answers[1].headers.get(
+            "WWW-Authenticate"
+        )

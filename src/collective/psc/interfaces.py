@@ -38,6 +38,17 @@ class IIndexEndpoint(Interface):
     """
 
 
+class IMissingNames(Interface):
+    """Answer, during traversal, a name that is not in a center, project or release.
+
+    Looked up as a multi-adapter of the container and the request; without
+    one, Zope's own traversal goes on.
+    """
+
+    def placeholder(name: str) -> object | None:
+        """Return what to publish for a missing name, or None for Zope's way."""
+
+
 class IArchiveStorage(Interface):
     """Keep the bytes of distribution files; named utilities, chosen per center.
 

@@ -1,10 +1,13 @@
 """The container base class of centers, projects and releases."""
 
+from collective.psc.interfaces import IMissingNames
 from OFS.event import ObjectWillBeAddedEvent
 from plone.dexterity.content import Container
 from typing import Any
+from zope.component import queryMultiAdapter
 from zope.event import notify
 from zope.lifecycleevent import ObjectAddedEvent
+from ZPublisher.BaseRequest import UseTraversalDefault
 
 
 class UnorderedContainer(Container):
@@ -18,6 +21,14 @@ class UnorderedContainer(Container):
     """
 
     _ordering = "unordered"
+
+    def __bobo_traverse__(self, request: Any, name: str) -> Any:
+        """Let a registered IMissingNames adapter answer names that are not here."""
+        names = queryMultiAdapter((self, request), IMissingNames)
+        found = None if names is None else names.placeholder(name)
+        if found is None:
+            raise UseTraversalDefault
+        return found
 
     def _setObject(
         self,
