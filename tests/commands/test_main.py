@@ -174,6 +174,7 @@ def test_serve_answers_http(instance, tmp_path):
         )
         assert project.status == 200
         check_refused_upload_leaves_no_blob(instance, tmp_path)
+        check_failed_logins_are_throttled(instance, tmp_path)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -197,6 +198,20 @@ def check_refused_upload_leaves_no_blob(instance, tmp_path):
     assert blob_files(var) == before
     assert client.upload(wheel).status == 200
     assert len(blob_files(var)) == len(before) + 1
+
+
+def check_failed_logins_are_throttled(instance, tmp_path):
+    """The WSGI pipeline answers 429 after ten failed logins of one user."""
+    url = f"http://127.0.0.1:{instance['port']}/Plone/pypi"
+    password = (instance["root"] / "var" / "admin-password").read_text().strip()
+    wheel = build_wheel(tmp_path / "throttle", "throttle-check", "1.0")
+    guesser = IndexClient(url, "admin", "wrong password")
+    statuses = [guesser.upload(wheel).status for _attempt in range(11)]
+    assert statuses == [403] * 10 + [429]
+    refused = IndexClient(url, "admin", password).upload(wheel)
+    assert refused.status == 429
+    assert "Too many failed logins for 'admin'" in refused.reason
+    assert IndexClient(url, "nobody", "x").upload(wheel).status == 403
 
 
 def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> str:
