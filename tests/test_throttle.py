@@ -147,3 +147,26 @@ def test_basic_login(header, login):
 )
 def test_failed(status, headers, expected):
     assert failed(status, headers) is expected
+
+
+def test_paste_deploy_builds_the_filter(tmp_path):
+    from paste.deploy import loadapp
+
+    config = tmp_path / "app.ini"
+    config.write_text(
+        "[app:hello]\n"
+        "use = call:tests.test_throttle:hello_factory\n\n"
+        "[filter:throttle]\n"
+        "use = call:collective.psc.throttle:filter_factory\n"
+        "max_failures = 2\n"
+        "window = 30\n\n"
+        "[pipeline:main]\n"
+        "pipeline = throttle hello\n"
+    )
+    app = loadapp(f"config:{config}")
+    assert isinstance(app, LoginThrottle)
+    assert (app.counter.max_failures, app.counter.window) == (2, 30.0)
+
+
+def hello_factory(global_conf, **settings):
+    return App()

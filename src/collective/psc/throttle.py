@@ -150,13 +150,17 @@ def _too_many(start_response: Callable, login: str, wait: float) -> list[bytes]:
     return [body]
 
 
-def filter_app_factory(
-    app: Callable, global_conf: dict, **settings: str
-) -> LoginThrottle:
+def filter_factory(
+    global_conf: dict, **settings: str
+) -> Callable[[Callable], LoginThrottle]:
     """Make the filter from the settings of a PasteDeploy ``[filter:...]`` section."""
-    counter = FailureCounter(
-        max_failures=int(settings.get("max_failures", DEFAULT_MAX_FAILURES)),
-        window=float(settings.get("window", DEFAULT_WINDOW)),
-        max_entries=int(settings.get("max_entries", DEFAULT_MAX_ENTRIES)),
-    )
-    return LoginThrottle(app, counter)
+    counter_settings = {
+        "max_failures": int(settings.get("max_failures", DEFAULT_MAX_FAILURES)),
+        "window": float(settings.get("window", DEFAULT_WINDOW)),
+        "max_entries": int(settings.get("max_entries", DEFAULT_MAX_ENTRIES)),
+    }
+
+    def make_filter(app: Callable) -> LoginThrottle:
+        return LoginThrottle(app, FailureCounter(**counter_settings))
+
+    return make_filter
