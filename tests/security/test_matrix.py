@@ -377,3 +377,47 @@ def test_missing_names_look_like_existing_ones(world, pair, actor):
         assert answers[0].headers.get("WWW-Authenticate") == answers[1].headers.get(
             "WWW-Authenticate"
         )
+
+
+def review_state(world):
+    site = world["url"].rsplit("/", 1)[0]
+    answer = requests.get(
+        f"{site}/++api++/pypi",
+        auth=auth_of(world, "manager"),
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
+    return answer.json()["review_state"]
+
+
+@pytest.mark.functional
+@pytest.mark.parametrize(
+    ("headers", "refused_"),
+    [
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, True),
+        ({"Sec-Fetch-Site": "same-site"}, True),
+        ({"Origin": "https://evil.example"}, True),
+        ({"Origin": "null"}, True),
+        ({"Sec-Fetch-Site": "same-origin", "Origin": "{own}"}, False),
+        ({"Origin": "{own}"}, False),
+        ({}, False),
+    ],
+    ids=["cross-site", "same-site", "origin", "opaque", "same-origin", "own", "none"],
+)
+def test_cross_site_rest_change_with_basic_credentials(world, headers, refused_):
+    site = world["url"].rsplit("/", 1)[0]
+    own = "/".join(site.split("/")[:3])
+    headers = {key: value.format(own=own) for key, value in headers.items()}
+    assert review_state(world) == "private"
+    answer = requests.post(
+        f"{site}/++api++/pypi/@workflow/make_public",
+        auth=auth_of(world, "manager"),
+        headers={"Accept": "application/json", **headers},
+        timeout=60,
+    )
+    if refused_:
+        assert answer.status_code == 403, answer.text
+        assert review_state(world) == "private"
+    else:
+        assert answer.status_code == 200, answer.text
+        assert review_state(world) == "public"
