@@ -40,7 +40,7 @@ def test_upgrade_to_1001(old_site):
     setup = old_site.portal_setup
     assert setup.listUpgrades(PROFILE)
     setup.upgradeProfile(PROFILE)
-    assert setup.getLastVersionForProfile(PROFILE) == ("1001",)
+    assert setup.getLastVersionForProfile(PROFILE) == ("1002",)
     catalog = api.portal.get_tool("portal_catalog")
     assert set(LISTING_INDEXES) <= set(catalog.indexes())
     project = old_site.pypi["old-project"]

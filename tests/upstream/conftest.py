@@ -1,0 +1,122 @@
+"""Fixtures of the upstream tests: a static PEP 503/691 index served by nginx.
+
+The upstream is a real second index: a tree of pages (HTML and JSON, as the
+mirror export writes them) and archives, served by Debian's nginx on
+loopback with an access log, so a test sees every request the center made.
+"""
+
+from collective.psc.simple import render
+from datetime import datetime
+from datetime import UTC
+from pathlib import Path
+from tests.mirroring.servers import running_nginx
+from tests.simple.test_views import venv  # noqa: F401
+from tests.upload.conftest import center  # noqa: F401
+from tests.upload.conftest import client  # noqa: F401
+from tests.upload.conftest import fresh
+from tests.upload.conftest import portal_server  # noqa: F401
+
+import hashlib
+import pytest
+import shutil
+import transaction
+
+
+class StaticIndex:
+    """A PEP 503/691 tree on disk: project pages and the archives they link."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.projects: dict[str, list[Path]] = {}
+
+    def publish(self, name: str, *paths: Path) -> None:
+        """Add archives to a project's page and write the tree again."""
+        self.projects.setdefault(name, []).extend(paths)
+        self.write()
+
+    def replace(self, path: Path) -> None:
+        """Put other bytes under an archive's filename and write the tree again."""
+        for paths in self.projects.values():
+            for index, known in enumerate(paths):
+                if known.name == path.name:
+                    paths[index] = path
+        self.write()
+
+    def write(self) -> None:
+        """Write the pages and copy the archives."""
+        files = self.root / "packages"
+        files.mkdir(parents=True, exist_ok=True)
+        for name, paths in self.projects.items():
+            entries = []
+            for path in paths:
+                shutil.copyfile(path, files / path.name)
+                entries.append(entry(path))
+            page = {
+                "meta": {"api-version": "1.1"},
+                "name": name,
+                "versions": [],
+                "files": entries,
+                "project-status": {"status": "active"},
+            }
+            self._page(f"simple/{name}", render.project_html(page), page)
+        root = {
+            "meta": {"api-version": "1.1"},
+            "projects": [{"name": name} for name in sorted(self.projects)],
+        }
+        self._page("simple", render.root_html(root), root)
+
+    def _page(self, directory: str, html: str, page: dict) -> None:
+        target = self.root / directory
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "index.html").write_text(html)
+        (target / "index.v1_html").write_text(html)
+        (target / "index.v1_json").write_text(render.page_json(page))
+
+
+def entry(path: Path) -> dict:
+    """Return the PEP 691 entry of an archive linked from a project page."""
+    data = path.read_bytes()
+    return {
+        "filename": path.name,
+        "url": f"../../packages/{path.name}",
+        "hashes": {"sha256": hashlib.sha256(data).hexdigest()},
+        "requires-python": None,
+        "size": len(data),
+        "upload-time": datetime(2026, 1, 1, tzinfo=UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ"
+        ),
+        "yanked": False,
+        "core-metadata": False,
+    }
+
+
+@pytest.fixture
+def static_index(tmp_path):
+    """Return an empty static upstream index."""
+    index = StaticIndex(tmp_path / "upstream")
+    index.write()
+    return index
+
+
+@pytest.fixture
+def upstream(static_index, tmp_path):
+    """Serve the static index with nginx; yield its base URL and access log."""
+    run_dir = tmp_path / "nginx"
+    with running_nginx(static_index.root, run_dir) as base:
+        yield {"url": f"{base}/simple/", "log": run_dir / "access.log"}
+
+
+def configure(served, **settings) -> None:
+    """Commit upstream settings on the server's center."""
+    transaction.begin()
+    target = fresh(served)
+    for key, value in settings.items():
+        setattr(target, key, value)
+    transaction.commit()
+
+
+def requested(log: Path) -> list[str]:
+    """Return the paths the upstream was asked for, in order."""
+    if not log.exists():
+        return []
+    return [line.split('"')[1].split()[1] for line in log.read_text().splitlines()]
