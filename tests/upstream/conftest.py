@@ -9,6 +9,7 @@ from collective.psc.simple import render
 from datetime import datetime
 from datetime import UTC
 from pathlib import Path
+from tests.functional.client import read_metadata
 from tests.mirroring.servers import running_nginx
 from tests.simple.test_views import venv  # noqa: F401
 from tests.upload.conftest import center  # noqa: F401
@@ -28,6 +29,12 @@ class StaticIndex:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.projects: dict[str, list[Path]] = {}
+        self.metadata: dict[str, bytes] = {}
+
+    def offer_metadata(self, path: Path) -> None:
+        """Serve the core metadata of a wheel beside it (PEP 658) from now on."""
+        self.metadata[path.name] = read_metadata(path)
+        self.write()
 
     def publish(self, name: str, *paths: Path) -> None:
         """Add archives to a project's page and write the tree again."""
@@ -50,7 +57,13 @@ class StaticIndex:
             entries = []
             for path in paths:
                 shutil.copyfile(path, files / path.name)
-                entries.append(entry(path))
+                item = entry(path)
+                metadata = self.metadata.get(path.name)
+                if metadata is not None:
+                    (files / f"{path.name}.metadata").write_bytes(metadata)
+                    digest = hashlib.sha256(metadata).hexdigest()
+                    item["core-metadata"] = {"sha256": digest}
+                entries.append(item)
             page = {
                 "meta": {"api-version": "1.1"},
                 "name": name,

@@ -7,9 +7,11 @@ smuggled onto a page, and a project whose file changes its bytes.
 """
 
 from collective.psc.upstream.cache import PAGES
+from collective.psc.upstream.files import pinned
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
+from tests.functional.client import read_metadata
 from tests.mirroring.servers import running_nginx
 from tests.simple.test_views import pip_install
 from tests.simple.test_views import run
@@ -18,9 +20,11 @@ from tests.upload.conftest import fresh
 from tests.upstream.conftest import configure
 from tests.upstream.conftest import requested
 
+import hashlib
 import pytest
 import requests
 import sys
+import transaction
 
 
 pytestmark = pytest.mark.functional
@@ -209,3 +213,43 @@ def test_extra_index_url_installs_the_malicious_version(index, venv):
     )
     assert pip.returncode == 0, pip.stdout + pip.stderr
     assert installed(venv)["acme-internal"] == "99.0"
+
+
+def test_core_metadata_is_fetched_checked_and_kept(index, static_index, venv):
+    client, upstream = index["client"], index["upstream"]
+    wheel = build_wheel(
+        index["built"] / "meta",
+        "with-metadata",
+        "1.0",
+        metadata_extra={"Requires-Dist": "upstream-dep"},
+    )
+    static_index.publish("with-metadata", wheel)
+    static_index.offer_metadata(wheel)
+    [served] = page(client, "with-metadata").json()["files"]
+    expected = read_metadata(wheel)
+    assert served["core-metadata"] == {"sha256": hashlib.sha256(expected).hexdigest()}
+    answer = requests.get(f"{served['url']}.metadata", timeout=30)
+    assert answer.status_code == 200
+    assert answer.content == expected
+    pip = pip_install(venv, f"{client.center_url}/simple/", "with-metadata")
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    assert installed(venv)["upstream-dep"] == "1.0"
+    asked = requested(upstream["log"])
+    assert asked.count(f"/packages/{wheel.name}.metadata") == 1, asked
+
+
+def test_bytes_that_do_not_match_the_page_are_refused_and_not_kept(
+    index, static_index, center
+):
+    client = index["client"]
+    static_index.publish(
+        "tampered", build_wheel(index["built"] / "tampered", "tampered", "1.0")
+    )
+    [served] = page(client, "tampered").json()["files"]
+    target = static_index.root / "packages" / served["filename"]
+    target.write_bytes(target.read_bytes() + b"tampered")
+    answer = requests.get(served["url"], timeout=30)
+    assert answer.status_code == 502
+    assert "another sha256" in answer.text
+    transaction.begin()
+    assert pinned(fresh(center), served["filename"]) is None
