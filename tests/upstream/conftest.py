@@ -9,6 +9,7 @@ from collective.psc.simple import render
 from datetime import datetime
 from datetime import UTC
 from pathlib import Path
+from tests.fixtures.builder import build_wheel
 from tests.functional.client import read_metadata
 from tests.mirroring.servers import running_nginx
 from tests.simple.test_views import venv  # noqa: F401
@@ -133,3 +134,42 @@ def requested(log: Path) -> list[str]:
     if not log.exists():
         return []
     return [line.split('"')[1].split()[1] for line in log.read_text().splitlines()]
+
+
+@pytest.fixture
+def index(center, client, static_index, upstream, tmp_path):  # noqa: F811
+    """Publish the upstream projects, upload the local ones, configure the center."""
+    built = tmp_path / "built"
+    static_index.publish(
+        "acme-internal", build_wheel(built / "evil", "acme-internal", "99.0")
+    )
+    static_index.publish(
+        "acme-secret", build_wheel(built / "secret", "acme-secret", "1.0")
+    )
+    static_index.publish(
+        "shared-lib",
+        build_wheel(
+            built / "shared",
+            "shared-lib",
+            "2.0",
+            metadata_extra={"Requires-Dist": "upstream-dep"},
+        ),
+        build_wheel(built / "smuggled", "Acme_Internal", "100.0"),
+    )
+    static_index.publish(
+        "upstream-dep", build_wheel(built / "dep", "upstream-dep", "1.0")
+    )
+    static_index.publish("changing", build_wheel(built / "one", "changing", "1.0"))
+    configure(center, reserved_names=["acme-*"])
+    for path in (
+        build_wheel(built / "local", "acme-internal", "1.0"),
+        build_wheel(built / "local", "shared-lib", "1.0"),
+    ):
+        assert client.upload(path).status == 200
+    configure(
+        center,
+        upstream_urls=[upstream["url"]],
+        upstream_allow_list=["Shared_Lib"],
+        upstream_ttl=0,
+    )
+    return {"client": client, "upstream": upstream, "built": built}

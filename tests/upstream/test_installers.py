@@ -46,45 +46,6 @@ def new_venv(path):
     return path
 
 
-@pytest.fixture
-def index(center, client, static_index, upstream, tmp_path):
-    """Publish the upstream projects, upload the local ones, configure the center."""
-    built = tmp_path / "built"
-    static_index.publish(
-        "acme-internal", build_wheel(built / "evil", "acme-internal", "99.0")
-    )
-    static_index.publish(
-        "acme-secret", build_wheel(built / "secret", "acme-secret", "1.0")
-    )
-    static_index.publish(
-        "shared-lib",
-        build_wheel(
-            built / "shared",
-            "shared-lib",
-            "2.0",
-            metadata_extra={"Requires-Dist": "upstream-dep"},
-        ),
-        build_wheel(built / "smuggled", "Acme_Internal", "100.0"),
-    )
-    static_index.publish(
-        "upstream-dep", build_wheel(built / "dep", "upstream-dep", "1.0")
-    )
-    static_index.publish("changing", build_wheel(built / "one", "changing", "1.0"))
-    configure(center, reserved_names=["acme-*"])
-    for path in (
-        build_wheel(built / "local", "acme-internal", "1.0"),
-        build_wheel(built / "local", "shared-lib", "1.0"),
-    ):
-        assert client.upload(path).status == 200
-    configure(
-        center,
-        upstream_urls=[upstream["url"]],
-        upstream_allow_list=["Shared_Lib"],
-        upstream_ttl=0,
-    )
-    return {"client": client, "upstream": upstream, "built": built}
-
-
 def page(client, name: str) -> requests.Response:
     """Return the center's simple page of a name, as JSON."""
     return requests.get(
