@@ -85,7 +85,11 @@ def pin_upstream_file(center, tmp_path):
         "source": CLOSED_UPSTREAM,
     }
     record = UpstreamFile(
-        filename=wheel.name, project="upstream-tool", entry=entry, size=len(data)
+        filename=wheel.name,
+        project="upstream-tool",
+        entry=entry,
+        size=len(data),
+        storage=center.storage,
     )
     get_storage(center.storage).store(record, [data], center=center)
     pin(center, record)

@@ -251,7 +251,11 @@ def test_fetched_upstream_files_are_kept_by_clean(committed, archives, tmp_path)
     entry = {"hashes": {"sha256": hashlib.sha256(data).hexdigest()}, "source": "x"}
     center = fresh(center)
     record = UpstreamFile(
-        filename=wheel.name, project="from-upstream", entry=entry, size=len(data)
+        filename=wheel.name,
+        project="from-upstream",
+        entry=entry,
+        size=len(data),
+        storage="filesystem",
     )
     get_storage("filesystem").store(record, [data], center=center)
     pin(center, record)

@@ -22,9 +22,14 @@ REFUSALS_ATTRIBUTE = "_psc_upstream_refusals"
 class UpstreamFile(Persistent):
     """An archive fetched from an upstream index, stored by the center's storage."""
 
-    def __init__(self, *, filename: str, project: str, entry: dict, size: int):
+    def __init__(
+        self, *, filename: str, project: str, entry: dict, size: int, storage: str
+    ):
         self.filename = filename
         self.project = project
+        # The strategy that keeps the bytes, as distribution files record it:
+        # the center's storage may change later.
+        self.storage = storage
         self.sha256 = entry["hashes"]["sha256"]
         self.size = size
         self.source = entry["source"]

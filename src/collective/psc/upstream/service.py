@@ -21,6 +21,7 @@ from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
 from collective.psc.names import parse_filename
 from collective.psc.simple import data
+from collective.psc.storage import DEFAULT_STORAGE
 from collective.psc.storage import get_storage
 from collective.psc.upstream import client
 from collective.psc.upstream import files
@@ -254,7 +255,7 @@ def archive(
             center, name, local=name in center, settings=settings
         ):
             return None
-        return record, get_storage(center.storage).open(record, center=center)
+        return record, get_storage(record.storage).open(record, center=center)
     entry, settings = _offered_entry(center, name, filename)
     if entry is None or settings.offline:
         return None
@@ -266,9 +267,12 @@ def archive(
     except FetchRefused:
         spool.close()
         raise
-    record = files.UpstreamFile(filename=filename, project=name, entry=entry, size=size)
+    storage = getattr(center, "storage", None) or DEFAULT_STORAGE
+    record = files.UpstreamFile(
+        filename=filename, project=name, entry=entry, size=size, storage=storage
+    )
     spool.seek(0)
-    get_storage(center.storage).store(record, _chunks(spool), center=center)
+    get_storage(storage).store(record, _chunks(spool), center=center)
     files.pin(center, record)
     logger.info(
         "Fetched %s from %s, sha256 %s.", filename, entry["source"], record.sha256
