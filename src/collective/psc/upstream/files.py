@@ -8,6 +8,7 @@ recorded here, for the conflict report.
 
 from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOTreeSet
 from datetime import datetime
 from datetime import UTC
 from persistent import Persistent
@@ -15,6 +16,7 @@ from typing import Any
 
 
 FILES_ATTRIBUTE = "_psc_upstream_files"
+PROJECTS_ATTRIBUTE = "_psc_upstream_projects"
 METADATA_ATTRIBUTE = "_psc_upstream_metadata"
 REFUSALS_ATTRIBUTE = "_psc_upstream_refusals"
 
@@ -56,18 +58,22 @@ def pinned(center: Any, filename: str) -> UpstreamFile | None:
 def pin(center: Any, record: UpstreamFile) -> None:
     """Record a fetched upstream file and its hash."""
     _tree(center, FILES_ATTRIBUTE, create=True)[record.filename] = record
+    projects = _tree(center, PROJECTS_ATTRIBUTE, create=True)
+    names = projects.get(record.project)
+    if names is None:
+        names = projects[record.project] = OOTreeSet()
+    names.add(record.filename)
 
 
 def project_files(center: Any, project: str) -> list[UpstreamFile]:
     """Return the fetched files of an upstream project, by filename."""
-    tree = _tree(center, FILES_ATTRIBUTE, create=False) or {}
-    return [record for record in tree.values() if record.project == project]
+    projects = _tree(center, PROJECTS_ATTRIBUTE, create=False) or {}
+    return [pinned(center, filename) for filename in projects.get(project, ())]
 
 
 def fetched_projects(center: Any) -> set[str]:
     """Return the names of the upstream projects with fetched files."""
-    tree = _tree(center, FILES_ATTRIBUTE, create=False) or {}
-    return {record.project for record in tree.values()}
+    return set(_tree(center, PROJECTS_ATTRIBUTE, create=False) or ())
 
 
 def fetched_count(center: Any) -> int:
