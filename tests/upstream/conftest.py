@@ -5,12 +5,19 @@ mirror export writes them) and archives, served by Debian's nginx on
 loopback with an access log, so a test sees every request the center made.
 """
 
+from collections.abc import Iterator
 from collective.psc.simple import render
+from contextlib import contextmanager
 from datetime import datetime
 from datetime import UTC
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
 from tests.functional.client import read_metadata
+from tests.mirroring.servers import checked
+from tests.mirroring.servers import free_port
+from tests.mirroring.servers import NGINX
+from tests.mirroring.servers import NGINX_MAIN
+from tests.mirroring.servers import running
 from tests.mirroring.servers import running_nginx
 from tests.simple.test_views import venv  # noqa: F401
 from tests.upload.conftest import center  # noqa: F401
@@ -19,6 +26,7 @@ from tests.upload.conftest import fresh
 from tests.upload.conftest import portal_server  # noqa: F401
 
 import hashlib
+import os
 import pytest
 import shutil
 import transaction
@@ -118,6 +126,33 @@ def upstream(static_index, tmp_path):
     run_dir = tmp_path / "nginx"
     with running_nginx(static_index.root, run_dir) as base:
         yield {"url": f"{base}/simple/", "log": run_dir / "access.log"}
+
+
+# A plain static site: index.html for every directory, whatever the Accept
+# header asks for, as a PEP 503 index without JSON is served.
+PLAIN_SITE = """\
+server {{
+    listen 127.0.0.1:{port};
+    root {tree};
+    index index.html;
+    types {{ text/html html; }}
+    default_type application/octet-stream;
+}}
+"""
+
+
+@contextmanager
+def running_plain_nginx(tree: Path, run_dir: Path) -> Iterator[str]:
+    """Serve a tree as plain static files with nginx; yield the index URL."""
+    port = free_port()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config = run_dir / "nginx.conf"
+    site = PLAIN_SITE.format(port=port, tree=tree)
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    config.write_text(NGINX_MAIN.substitute(user=user, run_dir=run_dir, site=site))
+    argv = checked([NGINX, "-p", str(run_dir), "-e", "stderr", "-c", str(config)])
+    with running([*argv, "-g", "daemon off;"], port=port, run_dir=run_dir):
+        yield f"http://127.0.0.1:{port}/simple/"
 
 
 def configure(served, **settings) -> None:

@@ -19,6 +19,7 @@ from tests.upload.conftest import BIN
 from tests.upload.conftest import fresh
 from tests.upstream.conftest import configure
 from tests.upstream.conftest import requested
+from tests.upstream.conftest import running_plain_nginx
 
 import hashlib
 import pytest
@@ -214,3 +215,19 @@ def test_bytes_that_do_not_match_the_page_are_refused_and_not_kept(
     assert "another sha256" in answer.text
     transaction.begin()
     assert pinned(fresh(center), served["filename"]) is None
+
+
+def test_an_html_only_upstream_is_read(center, client, static_index, tmp_path, venv):
+    wheel = build_wheel(tmp_path / "built", "html-only", "1.0")
+    static_index.publish("html-only", wheel)
+    with running_plain_nginx(static_index.root, tmp_path / "plain") as url:
+        plain = requests.get(f"{url}html-only/", headers={"Accept": JSON}, timeout=30)
+        assert plain.headers["Content-Type"].startswith("text/html")
+        configure(center, upstream_urls=[url], upstream_ttl=0)
+        [served] = page(client, "html-only").json()["files"]
+        assert (
+            served["hashes"]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+        )
+        pip = pip_install(venv, f"{client.center_url}/simple/", "html-only")
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    assert installed(venv)["html-only"] == "1.0"
