@@ -60,3 +60,27 @@ def test_offline_center_serves_only_what_it_fetched(index, center):
     gone = requests.get(f"{client.center_url}/simple/changing/", timeout=30)
     assert gone.status_code == 404
     assert index["upstream"]["log"].read_text().count("\n") == asked
+
+
+def test_expired_pages_are_revalidated_with_their_etag(index):
+    client, log = index["client"], index["upstream"]["log"]
+    for _ in range(2):
+        answer = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)
+        assert answer.status_code == 200
+    statuses = [
+        line.split('"')[2].split()[0]
+        for line in log.read_text().splitlines()
+        if "/simple/upstream-dep/ " in line
+    ]
+    assert statuses[-2:] == ["200", "304"], statuses
+
+
+def test_fresh_pages_are_not_asked_again(index, center):
+    client, log = index["client"], index["upstream"]["log"]
+    configure(center, upstream_ttl=600)
+    PAGES.clear()
+    for _ in range(3):
+        answer = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)
+        assert answer.status_code == 200
+    asked = [line for line in log.read_text().splitlines() if "/upstream-dep/ " in line]
+    assert len(asked) == 1, asked
