@@ -57,3 +57,35 @@ def test_conflicts_lists_shadowed_local_and_reserved_names(tmp_path):
     assert text.returncode == 0, text.stderr
     assert "acme-secret" in text.stdout and "reserved acme-*" in text.stdout
     assert "/simple/elsewhere/" not in requested(tmp_path / "nginx" / "access.log")
+
+
+def test_set_and_show_the_upstream_settings(tmp_path):
+    (tmp_path / "instance").mkdir()
+    instance = new_instance(tmp_path / "instance")
+    center = ("--center", "/Plone/pypi")
+    url = "https://user:secret@index.example/simple/"
+    changed = psc(
+        instance,
+        "upstream",
+        "set",
+        *center,
+        "--url",
+        url,
+        "--merge",
+        "Shared_Lib",
+        "--allow-list-only",
+        "--ttl",
+        "60",
+    )
+    assert changed.returncode == 0, changed.stderr
+    shown = psc(instance, "upstream", "show", *center)
+    assert shown.returncode == 0, shown.stderr
+    rows = dict(line.split(":", 1) for line in shown.stdout.splitlines())
+    assert rows["urls"].strip() == "https://index.example/simple/"
+    assert rows["merged"].strip() == "shared-lib"
+    assert rows["allow-list-only"].strip() == "yes"
+    assert rows["ttl"].strip() == "60"
+    assert rows["offline"].strip() == "no"
+    refused = psc(instance, "upstream", "set", *center, "--url", "file:///etc/")
+    assert refused.returncode == 1
+    assert "Give the upstream index as an http or https URL" in refused.stderr
