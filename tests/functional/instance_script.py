@@ -4,6 +4,7 @@ Run in its own process, as the FileStorage allows one process at a time.
 
 Usage: python instance_script.py ZOPE_CONF setup
        python instance_script.py ZOPE_CONF authenticate TOKEN
+       python instance_script.py ZOPE_CONF upstream URL [RESERVED_PATTERN]
 """
 
 from collective.psc import services
@@ -35,6 +36,13 @@ def authenticate(center, token: str) -> None:
     print(json.dumps(info and {"user": info.user_id, "project": info.project}))
 
 
+def upstream(center, url: str, *reserved: str) -> None:
+    """Make an index URL the center's upstream, and reserve name patterns."""
+    center.upstream_urls = [url]
+    center.reserved_names = list(reserved)
+    transaction.commit()
+
+
 def main(argv: list[str]) -> None:
     zope_conf, command, *args = argv
     with opened_app(Path(zope_conf)) as app:
@@ -45,6 +53,8 @@ def main(argv: list[str]) -> None:
         center = site["pypi"]
         if command == "setup":
             setup(center)
+        elif command == "upstream":
+            upstream(center, *args)
         else:
             authenticate(center, *args)
 

@@ -7,8 +7,11 @@ private, so the read routes show what each actor may see as well.
 """
 
 from collective.psc.simple.data import file_path
+from collective.psc.storage import get_storage
 from collective.psc.tokens.service import create_token
 from collective.psc.tokens.service import list_tokens
+from collective.psc.upstream.files import pin
+from collective.psc.upstream.files import UpstreamFile
 from plone import api
 from plone.protect.authenticator import createToken
 from tests.fixtures.builder import build_wheel
@@ -16,6 +19,7 @@ from tests.functional.client import twine_fields
 from tests.upload.conftest import fresh
 from tests.upload.conftest import make_private
 
+import hashlib
 import pytest
 import re
 import requests
@@ -63,8 +67,34 @@ def world(portal_server, tmp_path):
             center=center, user_id="alice", project="alices-tool"
         )
     transaction.commit()
+    pin_upstream_file(fresh(center), tmp_path)
     make_private(center)
     return {"center": center, "url": url, "token": token, "scoped": scoped}
+
+
+# An upstream nobody listens on: the center serves only the file it keeps.
+CLOSED_UPSTREAM = "http://127.0.0.1:9/simple/"
+
+
+def pin_upstream_file(center, tmp_path):
+    """Keep a file of the upstream project upstream-tool, as if fetched before."""
+    wheel = build_wheel(tmp_path / "upstream", "upstream-tool", "1.0")
+    data = wheel.read_bytes()
+    entry = {
+        "hashes": {"sha256": hashlib.sha256(data).hexdigest()},
+        "source": CLOSED_UPSTREAM,
+    }
+    record = UpstreamFile(
+        filename=wheel.name,
+        project="upstream-tool",
+        entry=entry,
+        size=len(data),
+        storage=center.storage,
+    )
+    get_storage(center.storage).store(record, [data], center=center)
+    pin(center, record)
+    center.upstream_urls = [CLOSED_UPSTREAM]
+    transaction.commit()
 
 
 def auth_of(world, actor):
@@ -291,6 +321,7 @@ def test_write(world, tmp_path, action, actor):
 
 
 READERS = {"member", "maintainer", "owner", "manager", "token", "scoped"}
+UPSTREAM_WHEEL = "upstream_tool-1.0-py3-none-any.whl"
 PAGE_READERS = {"member", "maintainer", "owner", "manager"}
 READ = {
     "simple list": ("simple/", READERS),
@@ -307,6 +338,9 @@ READ = {
     "tokens page": ("@@api-tokens", PAGE_READERS),
     "journal": ("journal", set()),
     "journal serials": ("journal/project_serials", set()),
+    "upstream file": (f"upstream-files/upstream-tool/{UPSTREAM_WHEEL}", READERS),
+    "upstream conflicts": ("@@upstream-conflicts", {"manager"}),
+    "upstream conflicts json": ("@@upstream-conflicts.json", {"manager"}),
 }
 
 
@@ -344,6 +378,10 @@ PAIRS = {
     "rest api": ("++api++/alices-tool", "++api++/no-such-tool"),
     "simple page": ("simple/alices-tool/", "simple/no-such-tool/"),
     "json api": ("pypi/alices-tool/json", "pypi/no-such-tool/json"),
+    "upstream file": (
+        f"upstream-files/upstream-tool/{UPSTREAM_WHEEL}",
+        "upstream-files/upstream-tool/upstream_tool-9.0-py3-none-any.whl",
+    ),
 }
 
 
@@ -368,7 +406,11 @@ def test_missing_names_look_like_existing_ones(world, pair, actor):
         requests.get(url, auth=auth_of(world, actor), allow_redirects=False, timeout=60)
         for url in (existing, missing)
     ]
-    readers = READERS if pair in ("simple page", "json api") else PAGE_READERS
+    readers = (
+        READERS
+        if pair in ("simple page", "json api", "upstream file")
+        else PAGE_READERS
+    )
     if actor in readers:
         assert [answer.status_code for answer in answers] == [200, 404]
     else:

@@ -17,6 +17,8 @@ from collective.psc.storage.filesystem import temporary_name
 from collective.psc.storage.recovery import list_contents
 from collective.psc.storage.recovery import recover
 from collective.psc.storage.recovery import remove_unknown
+from collective.psc.upstream.files import pin
+from collective.psc.upstream.files import UpstreamFile
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
 from tests.storage.conftest import upload
@@ -240,3 +242,25 @@ def test_strategy_is_listed_in_the_vocabulary(functional_portal):
     terms = {term.value: term.title for term in factory(functional_portal)}
     assert terms["filesystem"] == get_storage("filesystem").title
     assert terms["blob"] == "ZODB blobs"
+
+
+def test_fetched_upstream_files_are_kept_by_clean(committed, archives, tmp_path):
+    center, path = committed
+    wheel = build_wheel(tmp_path / "upstream", "from-upstream", "1.0")
+    data = wheel.read_bytes()
+    entry = {"hashes": {"sha256": hashlib.sha256(data).hexdigest()}, "source": "x"}
+    center = fresh(center)
+    record = UpstreamFile(
+        filename=wheel.name,
+        project="from-upstream",
+        entry=entry,
+        size=len(data),
+        storage="filesystem",
+    )
+    get_storage("filesystem").store(record, [data], center=center)
+    pin(center, record)
+    transaction.commit()
+    assert remove_unknown(archives, loader(center)) == []
+    assert len(list_contents(archives).archives) == 2
+    with get_storage("filesystem").open(record, center=fresh(center)) as stream:
+        assert stream.read() == data

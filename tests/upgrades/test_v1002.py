@@ -1,6 +1,7 @@
-"""Upgrading a site from profile version 1001 to 1002: the name-claim permission."""
+"""Upgrading a site from profile version 1001 to 1002: name claims, upstream indexes."""
 
 from collective.psc import claims
+from collective.psc.upstream.behaviors import IUpstreamIndexes
 from plone import api
 
 import pytest
@@ -8,12 +9,15 @@ import pytest
 
 PROFILE = "collective.psc:default"
 PERMISSION = "collective.psc: Register Project Names"
+BEHAVIOR = "collective.psc.upstream"
 
 
 @pytest.fixture
 def old_site(portal):
-    """Return a site whose root grants the permission as Zope's default does."""
+    """Return a site set back to what version 1001 installed."""
     portal.manage_permission(PERMISSION, roles=["Manager"], acquire=True)
+    fti = portal.portal_types.SoftwareCenter
+    fti.behaviors = tuple(name for name in fti.behaviors if name != BEHAVIOR)
     portal.portal_setup.setLastVersionForProfile(PROFILE, "1001")
     return portal
 
@@ -29,12 +33,15 @@ def granted(portal):
 def test_upgrade_to_1002(old_site):
     center = api.content.create(container=old_site, type="SoftwareCenter", id="pypi")
     assert granted(old_site) == {"Manager"}
+    assert IUpstreamIndexes(center, None) is None
     with api.env.adopt_roles(["Site Administrator"]):
         assert not claims.may_register_names(center)
     setup = old_site.portal_setup
     setup.upgradeProfile(PROFILE, dest="1002")
     assert setup.getLastVersionForProfile(PROFILE) == ("1002",)
-    assert granted(old_site) == {"Manager", "Site Administrator"}
     assert setup.listUpgrades(PROFILE) == []
+    assert granted(old_site) == {"Manager", "Site Administrator"}
     with api.env.adopt_roles(["Site Administrator"]):
         assert claims.may_register_names(center)
+    assert BEHAVIOR in old_site.portal_types.SoftwareCenter.behaviors
+    assert IUpstreamIndexes(center, None) is not None

@@ -12,6 +12,7 @@ from collective.psc.commands.maintainers import register as register_maintainers
 from collective.psc.commands.mirror import register as register_mirror
 from collective.psc.commands.storage import register as register_storage
 from collective.psc.commands.tokens import register as register_tokens
+from collective.psc.commands.upstream import register as register_upstream
 from pathlib import Path
 
 import argparse
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_mirror(commands)
     register_storage(commands)
     register_downloads(commands)
+    register_upstream(commands)
     return parser
 
 

@@ -59,3 +59,21 @@ def project_page(project: Project) -> dict:
         "title": f"Links for {project.display_name}",
         "files": project_links(project, prefix=PROJECT_PAGE_PREFIX),
     }
+
+
+def simple_page_links(page: dict, *, center_url: str, prefix: str) -> dict:
+    """Return the data of a find-links page from a simple page's PEP 691 dict."""
+    base = f"{center_url}/"
+    return {
+        "title": f"Links for {page['name']}",
+        "files": [
+            {
+                "filename": entry["filename"],
+                "url": f"{prefix}{entry['url'].removeprefix(base)}"
+                f"#sha256={entry['hashes']['sha256']}",
+                "requires-python": entry["requires-python"],
+            }
+            for entry in page["files"]
+            if not entry["yanked"]
+        ],
+    }

@@ -2,8 +2,10 @@
 
 from collective.psc.findlinks import data
 from collective.psc.simple.views import answer_revalidation
+from collective.psc.simple.views import CACHE_CONTROL
 from collective.psc.simple.views import PAGES
 from collective.psc.simple.views import ProjectPages
+from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 
@@ -33,6 +35,16 @@ class FindLinks(ProjectPages):
             lambda: data.project_page(project),
         )
         return self._respond(page, serial)
+
+    def upstream_page(self, page: dict) -> str:
+        """Answer the links to a project's files that include upstream files."""
+        self.request.environ[DISABLE_TRANSFORM_REQUEST_KEY] = True
+        self.request.response.setHeader("Cache-Control", CACHE_CONTROL)
+        self.request.response.setHeader("Content-Type", HTML)
+        links = data.simple_page_links(
+            page, center_url=self.center_url, prefix=data.PROJECT_PAGE_PREFIX
+        )
+        return self.template(page=links)
 
     def _respond(self, page: dict, serial: int) -> str:
         response = self.request.response

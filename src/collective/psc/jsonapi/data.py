@@ -5,6 +5,7 @@ dependabot and scripts written against PyPI read a center unchanged; the
 view renders the dict as JSON.
 """
 
+from collective.psc.names import parse_filename
 from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Project
@@ -152,3 +153,51 @@ def project_urls(fields: dict) -> dict[str, str]:
         urls["Download"] = fields["download_url"]
     urls.update(fields.get("project_urls") or {})
     return urls
+
+
+def page_file_dict(entry: dict) -> dict:
+    """Return the JSON API dict of a file from its simple page (PEP 691) entry."""
+    filename = entry["filename"]
+    wheel = filename.endswith(".whl")
+    yanked = entry["yanked"]
+    upload_time = entry.get("upload-time")
+    return {
+        "filename": filename,
+        "url": entry["url"],
+        "packagetype": "bdist_wheel" if wheel else "sdist",
+        "python_version": filename.split("-")[-3] if wheel else "source",
+        "requires_python": entry["requires-python"],
+        "size": entry.get("size"),
+        "digests": dict(entry["hashes"]),
+        "upload_time": upload_time[:19] if upload_time else None,
+        "upload_time_iso_8601": upload_time,
+        "yanked": bool(yanked),
+        "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
+        "core-metadata": entry["core-metadata"],
+    }
+
+
+def page_release_data(page: dict, *, version: str, all_releases: bool) -> dict:
+    """Return the JSON API dict of a release known only from its simple page."""
+    releases: dict[str, list[dict]] = {}
+    for entry in page["files"]:
+        releases.setdefault(str(parse_filename(entry["filename"]).version), []).append(
+            page_file_dict(entry)
+        )
+    urls = releases.get(version, [])
+    data = {
+        "info": {
+            "name": page["name"],
+            "version": version,
+            "requires_python": next(
+                (item["requires_python"] for item in urls if item["requires_python"]),
+                None,
+            ),
+            "yanked": bool(urls) and all(item["yanked"] for item in urls),
+        },
+        "urls": urls,
+        "vulnerabilities": [],
+    }
+    if all_releases:
+        data["releases"] = releases
+    return data

@@ -6,11 +6,15 @@ from collective.psc.exceptions import InvalidVersion
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.jsonapi import data
 from collective.psc.names import normalize_name
+from collective.psc.names import parse_version
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.views import answer_revalidation
+from collective.psc.simple.views import CACHE_CONTROL
 from collective.psc.simple.views import PAGES
 from collective.psc.types import Project
 from collective.psc.types import Release
+from collective.psc.upstream import service as upstream
+from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
@@ -48,9 +52,9 @@ class JsonApi(BrowserView):
         except InvalidName:
             return self._not_found()
         project = self.context.get(normalized)
-        if project is None:
-            return self._not_found()
         center_url = self.context.absolute_url()
+        if project is None:
+            return self._upstream(normalized, name, version, center_url=center_url)
         if normalized != name:
             target = "/".join(["pypi", normalized, *version, "json"])
             self.request.response.redirect(
@@ -80,6 +84,31 @@ class JsonApi(BrowserView):
         )
         return self._respond(page, serial)
 
+    def _upstream(
+        self, normalized: str, name: str, version: list[str], *, center_url: str
+    ) -> str:
+        """Answer a project served only from upstream, from its simple page."""
+        page = upstream.project_page(
+            center=self.context, name=normalized, project=None, center_url=center_url
+        )
+        if page is None:
+            return self._not_found()
+        if normalized != name:
+            target = "/".join(["pypi", normalized, *version, "json"])
+            self.request.response.redirect(
+                f"{center_url}/{target}", status=301, lock=True
+            )
+            return ""
+        wanted = page_version(page, version[0] if version else None)
+        if wanted is None:
+            return self._not_found()
+        self.request.environ[DISABLE_TRANSFORM_REQUEST_KEY] = True
+        self.request.response.setHeader("Cache-Control", CACHE_CONTROL)
+        self.request.response.setHeader("Content-Type", JSON)
+        return json.dumps(
+            data.page_release_data(page, version=wanted, all_releases=not version)
+        )
+
     def _respond(self, page: dict, serial: int) -> str:
         response = self.request.response
         if answer_revalidation(
@@ -104,3 +133,17 @@ def find_release(project: Project, version: str | None) -> Release | None:
         return services.find_release(project=project, version=version)
     except InvalidVersion:
         return None
+
+
+def page_version(page: dict, version: str | None) -> str | None:
+    """Return a page's version in any spelling, the newest final one for None."""
+    versions = [parse_version(item) for item in page["versions"]]
+    if version is None:
+        finals = [item for item in versions if not item.is_prerelease]
+        newest = max(finals or versions, default=None)
+        return None if newest is None else str(newest)
+    try:
+        wanted = parse_version(version)
+    except InvalidVersion:
+        return None
+    return str(wanted) if wanted in versions else None

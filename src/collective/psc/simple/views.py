@@ -9,6 +9,7 @@ from collective.psc.simple import render
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
+from collective.psc.upstream import service as upstream
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
 from typing import BinaryIO
@@ -102,10 +103,18 @@ class ProjectPages(BrowserView):
         except InvalidName:
             raise NotFound(self.context, self.project_name, self.request) from None
         project = self.context.get(normalized)
-        if project is None:
+        merged = upstream.project_page(
+            center=self.context,
+            name=normalized,
+            project=project,
+            center_url=self.center_url,
+        )
+        if project is None and merged is None:
             raise NotFound(self.context, self.project_name, self.request)
         if normalized != self.project_name or not slash:
             return self._redirect(f"{base}{normalized}/")
+        if merged is not None:
+            return self.upstream_page(merged)
         return self.project_page(project)
 
     def list_page(self) -> str:
@@ -114,6 +123,10 @@ class ProjectPages(BrowserView):
 
     def project_page(self, project) -> str:
         """Answer the page of one project."""
+        raise NotImplementedError
+
+    def upstream_page(self, page: dict) -> str:
+        """Answer the PEP 691 page of a project that holds upstream files."""
         raise NotImplementedError
 
     def _redirect(self, url: str) -> str:
@@ -129,11 +142,13 @@ class SimpleIndex(ProjectPages):
     def list_page(self) -> str:
         """Answer the project list."""
         serial = self.context.journal.last_serial
+        fetched = upstream.fetched_count(self.context)
         return self._respond(
-            ("root", self.context.journal.uid, serial, self.center_url),
-            lambda: data.root_page(self.context),
+            ("root", self.context.journal.uid, serial, self.center_url, fetched),
+            lambda: upstream.root_page(self.context, data.root_page(self.context)),
             serial,
             render.root_html,
+            variant=f"-{fetched}" if fetched else "",
         )
 
     def project_page(self, project) -> str:
@@ -147,11 +162,27 @@ class SimpleIndex(ProjectPages):
             render.project_html,
         )
 
-    def _respond(self, key: tuple, build, serial: int, html) -> str:
+    def upstream_page(self, page: dict) -> str:
+        """Answer a project's page with its upstream files, built for this request."""
+        response = self.request.response
+        content_type = choose_content_type(self.request.get_header("Accept"))
+        self.request.environ[DISABLE_TRANSFORM_REQUEST_KEY] = True
+        response.setHeader("Vary", "Accept")
+        response.setHeader("Cache-Control", CACHE_CONTROL)
+        if content_type == JSON:
+            response.setHeader("Content-Type", JSON)
+            return render.page_json(page)
+        response.setHeader(
+            "Content-Type",
+            content_type if content_type != "text/html" else "text/html; charset=utf-8",
+        )
+        return render.project_html(page)
+
+    def _respond(self, key: tuple, build, serial: int, html, variant: str = "") -> str:
         """Answer a page from the body cached for its key and format."""
         response = self.request.response
         content_type = choose_content_type(self.request.get_header("Accept"))
-        kind = "json" if content_type == JSON else "html"
+        kind = ("json" if content_type == JSON else "html") + variant
         response.setHeader("Vary", "Accept")
         if answer_revalidation(
             self.request, center=self.context, serial=serial, kind=kind

@@ -76,10 +76,14 @@ def list_contents(root: Path) -> Contents:
 
 
 def is_known(center: ISoftwareCenter, name: str) -> bool:
-    """Tell whether a file of the center records an archive path."""
+    """Tell whether a file of the center, or a fetched upstream file, records a path."""
     from collective.psc.services import find_file
+    from collective.psc.upstream.files import pinned
 
-    distribution = find_file(center=center, filename=name.rsplit("/", 1)[-1])
+    filename = name.rsplit("/", 1)[-1]
+    distribution = find_file(center=center, filename=filename) or pinned(
+        center, filename
+    )
     return (
         distribution is not None
         and getattr(aq_base(distribution), PATH_ATTRIBUTE, None) == name

@@ -1,0 +1,1 @@
+"""Upstream indexes merged into a center's index, files cached, hashes pinned."""

@@ -1,0 +1,146 @@
+"""The ``collective.psc.upstream`` behavior: the indexes a center merges, and how."""
+
+from collective.psc import _
+from collective.psc.exceptions import InvalidName
+from collective.psc.names import normalize_name
+from dataclasses import dataclass
+from plone.autoform import directives
+from plone.autoform.interfaces import IFormFieldProvider
+from plone.supermodel import model
+from typing import Any
+from urllib.parse import urlsplit
+from zope import schema
+from zope.interface import Invalid
+from zope.interface import provider
+
+
+DEFAULT_TTL = 600
+
+
+def index_url(value: str) -> bool:
+    """Accept an http(s) URL of a simple index; refuse anything else."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid(
+            _(
+                "Give the upstream index as an http or https URL, such as "
+                "https://pypi.org/simple/."
+            )
+        )
+    return True
+
+
+def project_name(value: str) -> bool:
+    """Accept a valid project name in any spelling."""
+    try:
+        normalize_name(value.strip())
+    except InvalidName:
+        raise Invalid(
+            _("Give project names as they are spelled on the index.")
+        ) from None
+    return True
+
+
+@provider(IFormFieldProvider)
+class IUpstreamIndexes(model.Schema):
+    """Indexes whose projects the center serves beside its own."""
+
+    model.fieldset(
+        "upstream",
+        label=_("Upstream indexes"),
+        fields=[
+            "upstream_urls",
+            "upstream_allow_list",
+            "upstream_allow_list_only",
+            "upstream_ttl",
+            "upstream_offline",
+        ],
+    )
+    # The center fetches from these URLs and serves what they answer: only a
+    # site manager may name them or change what is let through.
+    directives.write_permission(
+        upstream_urls="cmf.ManagePortal",
+        upstream_allow_list="cmf.ManagePortal",
+        upstream_allow_list_only="cmf.ManagePortal",
+        upstream_ttl="cmf.ManagePortal",
+        upstream_offline="cmf.ManagePortal",
+    )
+    directives.read_permission(upstream_urls="cmf.ManagePortal")
+    upstream_urls = schema.List(
+        title=_("Upstream index URLs"),
+        description=_(
+            "Simple index URLs, one a line, asked in this order for projects that "
+            "are not in this center, for example https://pypi.org/simple/. "
+            "Credentials may be given in the URL (https://user:secret@host/simple/)."
+        ),
+        value_type=schema.TextLine(constraint=index_url),
+        required=False,
+        default=[],
+    )
+    upstream_allow_list = schema.List(
+        title=_("Merged projects"),
+        description=_(
+            "Project names, one a line, whose upstream files are served beside "
+            "the files of the local project of the same name (local files first; "
+            "a local file wins a filename clash). Any other local project hides "
+            "the upstream project of its name."
+        ),
+        value_type=schema.TextLine(constraint=project_name),
+        required=False,
+        default=[],
+    )
+    upstream_allow_list_only = schema.Bool(
+        title=_("Only merged projects from upstream"),
+        description=_(
+            "Serve no upstream project but those listed under 'Merged projects'."
+        ),
+        required=False,
+        default=False,
+    )
+    upstream_ttl = schema.Int(
+        title=_("Upstream page lifetime (seconds)"),
+        description=_(
+            "How long a fetched upstream page is used before it is revalidated."
+        ),
+        min=0,
+        required=False,
+        default=DEFAULT_TTL,
+    )
+    upstream_offline = schema.Bool(
+        title=_("Offline"),
+        description=_(
+            "Never ask the upstream indexes; serve only the files fetched before."
+        ),
+        required=False,
+        default=False,
+    )
+
+
+@dataclass(frozen=True)
+class UpstreamSettings:
+    """What a center's upstream settings say, read once per request."""
+
+    urls: tuple[str, ...] = ()
+    allow_list: frozenset[str] = frozenset()
+    allow_list_only: bool = False
+    ttl: int = DEFAULT_TTL
+    offline: bool = False
+
+
+def upstream_settings(center: Any) -> UpstreamSettings:
+    """Return the upstream settings of a center, none when the behavior is off."""
+    adapted = IUpstreamIndexes(center, None)
+    if adapted is None:
+        return UpstreamSettings()
+    ttl = getattr(adapted, "upstream_ttl", None)
+    return UpstreamSettings(
+        urls=tuple(url.strip() for url in adapted.upstream_urls or () if url.strip()),
+        allow_list=frozenset(
+            normalize_name(name.strip())
+            for name in adapted.upstream_allow_list or ()
+            if name.strip()
+        ),
+        allow_list_only=bool(adapted.upstream_allow_list_only),
+        ttl=DEFAULT_TTL if ttl is None else ttl,
+        offline=bool(adapted.upstream_offline),
+    )

@@ -1,0 +1,81 @@
+"""Keep fetched upstream pages in memory, bounded, with a lifetime and an ETag.
+
+Pages live in memory, not in the ZODB: an upstream page changes whenever the
+upstream publishes, and writing each refresh into the database would grow it
+with every request. What must survive a restart, the files fetched and their
+hashes, is kept in the ZODB by ``files.py``; a page lost from memory is
+fetched again, or built from those files when the upstream is out of reach.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+import json
+import time
+
+
+MAX_ENTRIES = 4096
+MAX_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A fetched page: its data, its ETag, when it was fetched and its size."""
+
+    page: dict | None
+    etag: str | None
+    fetched: float
+    size: int
+
+    def fresh(self, ttl: int) -> bool:
+        """Tell whether the page may be used without revalidating it."""
+        return time.monotonic() - self.fetched < ttl
+
+
+class PageCache:
+    """A least-recently-used cache of pages, shared by the server's threads."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+
+    def get(self, key: tuple) -> Entry | None:
+        """Return the entry of a key, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, page: dict | None, etag: str | None) -> Entry:
+        """Keep a page under a key, dropping the oldest pages over the bounds."""
+        size = len(json.dumps(page)) if page is not None else 0
+        entry = Entry(page=page, etag=etag, fetched=time.monotonic(), size=size)
+        with self._lock:
+            self._drop(key)
+            if size <= self.max_bytes:
+                self._entries[key] = entry
+                self._bytes += size
+            while self._entries and (
+                len(self._entries) > self.max_entries or self._bytes > self.max_bytes
+            ):
+                self._drop(next(iter(self._entries)))
+        return entry
+
+    def clear(self) -> None:
+        """Forget every page."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key: tuple) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry.size
+
+
+PAGES = PageCache()

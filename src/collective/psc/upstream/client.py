@@ -1,0 +1,192 @@
+"""Read an upstream simple index over HTTP: PEP 691 JSON first, PEP 503 HTML else.
+
+Every read is bounded in time and in bytes; a page comes back as the PEP 691
+dict the center's own pages are built as, with absolute file URLs.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+import json
+import requests
+
+
+JSON = "application/vnd.pypi.simple.v1+json"
+ACCEPT = f"{JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+TIMEOUT = (5, 30)
+MAX_PAGE_BYTES = 32 << 20
+CHUNK = 1 << 16
+
+
+class UpstreamError(Exception):
+    """The upstream index could not be read or answered something unusable."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What an upstream answered for a page: a page, not modified, or not found."""
+
+    page: dict | None
+    etag: str | None
+    not_modified: bool = False
+
+
+def public_url(url: str) -> str:
+    """Return a URL without the credentials it may carry, fit for logs and pages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def project_url(index_url: str, name: str) -> str:
+    """Return the URL of a project's page on an index."""
+    return f"{index_url.rstrip('/')}/{name}/"
+
+
+def fetch_page(url: str, *, etag: str | None = None) -> Fetched:
+    """Fetch a simple page, revalidating with an ETag; raise UpstreamError."""
+    headers = {"Accept": ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    try:
+        with requests.get(
+            url, headers=headers, timeout=TIMEOUT, stream=True, allow_redirects=True
+        ) as answer:
+            if answer.status_code == 304:
+                return Fetched(page=None, etag=etag, not_modified=True)
+            if answer.status_code == 404:
+                return Fetched(page=None, etag=None)
+            if answer.status_code != 200:
+                raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
+            body = read_bounded(answer.iter_content(CHUNK), MAX_PAGE_BYTES)
+            content_type = answer.headers.get("Content-Type", "")
+            page = parse_page(body, content_type=content_type, url=answer.url)
+            return Fetched(page=page, etag=answer.headers.get("ETag"))
+    except requests.RequestException as error:
+        raise UpstreamError(
+            f"{public_url(url)} could not be read: {type(error).__name__}."
+        ) from None
+
+
+def read_bounded(chunks: Iterator[bytes], limit: int) -> bytes:
+    """Join byte chunks, refusing more than ``limit`` bytes."""
+    parts = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise UpstreamError(f"The upstream page is larger than {limit} bytes.")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def parse_page(body: bytes, *, content_type: str, url: str) -> dict:
+    """Return the PEP 691 dict of a page in either format, with absolute URLs."""
+    if content_type.split(";")[0].strip().lower() == JSON:
+        try:
+            page = json.loads(body)
+        except ValueError:
+            raise UpstreamError(f"{public_url(url)} sent invalid JSON.") from None
+        if not isinstance(page, dict):
+            raise UpstreamError(f"{public_url(url)} sent no PEP 691 page.")
+        files = page.get("files")
+        if isinstance(files, list):
+            page["files"] = [
+                {**entry, "url": urljoin(url, entry["url"])}
+                for entry in files
+                if isinstance(entry, dict) and isinstance(entry.get("url"), str)
+            ]
+        return page
+    parser = LinkParser()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    parser.close()
+    return {
+        "meta": {"api-version": "1.0"},
+        "files": [html_entry(attributes, url) for attributes in parser.links],
+        "projects": [{"name": text} for text in parser.texts],
+    }
+
+
+def html_entry(attributes: dict, page_url: str) -> dict:
+    """Return the PEP 691 entry of one PEP 503 anchor."""
+    absolute = urljoin(page_url, attributes.get("href") or "")
+    parts = urlsplit(absolute)
+    hashes = {}
+    name, _, value = parts.fragment.partition("=")
+    if name and value:
+        hashes[name] = value
+    yanked = attributes.get("data-yanked")
+    metadata = attributes.get("data-core-metadata") or attributes.get(
+        "data-dist-info-metadata"
+    )
+    return {
+        "filename": unquote(parts.path.rsplit("/", 1)[-1]),
+        "url": urlunsplit(parts._replace(fragment="")),
+        "hashes": hashes,
+        "requires-python": attributes.get("data-requires-python"),
+        "yanked": (yanked or True) if yanked is not None else False,
+        "core-metadata": metadata_hash(metadata),
+    }
+
+
+def metadata_hash(value: str | None) -> dict | bool:
+    """Return the PEP 691 form of a data-core-metadata attribute."""
+    if value is None:
+        return False
+    name, _, digest = value.partition("=")
+    return {name: digest} if digest else True
+
+
+class LinkParser(HTMLParser):
+    """Collect the anchors of a PEP 503 page: attributes and texts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[dict] = []
+        self.texts: list[str] = []
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        """Start an anchor."""
+        if tag == "a":
+            self.links.append(dict(attrs))
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        """Keep an anchor's text."""
+        if self._text is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        """End an anchor."""
+        if tag == "a" and self._text is not None:
+            self.texts.append("".join(self._text).strip())
+            self._text = None
+
+
+def download(url: str, *, limit: int) -> Iterator[bytes]:
+    """Yield the bytes of a file in chunks, refusing more than ``limit`` bytes."""
+    try:
+        with requests.get(url, timeout=TIMEOUT, stream=True) as answer:
+            if answer.status_code != 200:
+                raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
+            size = 0
+            for chunk in answer.iter_content(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UpstreamError(
+                        f"{public_url(url)} is larger than {limit} bytes."
+                    )
+                yield chunk
+    except requests.RequestException as error:
+        raise UpstreamError(
+            f"{public_url(url)} could not be read: {type(error).__name__}."
+        ) from None

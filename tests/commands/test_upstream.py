@@ -1,0 +1,91 @@
+"""``psc upstream conflicts`` against a real instance and an nginx upstream."""
+
+from pathlib import Path
+from tests.fixtures.builder import build_wheel
+from tests.functional.instances import new_instance
+from tests.functional.instances import psc
+from tests.mirroring.servers import running_nginx
+from tests.upload.conftest import BIN
+from tests.upstream.conftest import requested
+from tests.upstream.conftest import StaticIndex
+
+import json
+import pytest
+import subprocess
+
+
+pytestmark = pytest.mark.functional
+
+SCRIPT = Path(__file__).parent.parent / "functional" / "instance_script.py"
+
+
+def test_conflicts_lists_shadowed_local_and_reserved_names(tmp_path):
+    (tmp_path / "instance").mkdir()
+    instance = new_instance(tmp_path / "instance")
+    index = StaticIndex(tmp_path / "upstream")
+    built = tmp_path / "built"
+    index.publish("alices-tool", build_wheel(built, "alices-tool", "7.0"))
+    index.publish("acme-secret", build_wheel(built, "acme-secret", "1.0"))
+    index.publish("elsewhere", build_wheel(built, "elsewhere", "1.0"))
+    with running_nginx(index.root, tmp_path / "nginx") as base:
+        configured = subprocess.run(
+            [
+                str(BIN / "python"),
+                str(SCRIPT),
+                instance["zope_conf"],
+                "upstream",
+                f"{base}/simple/",
+                "acme-*",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=instance["root"],
+            timeout=300,
+        )
+        assert configured.returncode == 0, configured.stderr
+        center = ("--center", "/Plone/pypi")
+        result = psc(instance, "upstream", "conflicts", *center, "--json")
+        text = psc(instance, "upstream", "conflicts", *center)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    rows = {row["name"]: row for row in report["shadowed"]}
+    assert set(rows) == {"alices-tool", "acme-secret"}
+    assert rows["alices-tool"]["versions"] == ["7.0"]
+    assert rows["alices-tool"]["local"] is True
+    assert rows["acme-secret"]["reserved"] == "acme-*"
+    assert report["refused"] == []
+    assert text.returncode == 0, text.stderr
+    assert "acme-secret" in text.stdout and "reserved acme-*" in text.stdout
+    assert "/simple/elsewhere/" not in requested(tmp_path / "nginx" / "access.log")
+
+
+def test_set_and_show_the_upstream_settings(tmp_path):
+    (tmp_path / "instance").mkdir()
+    instance = new_instance(tmp_path / "instance")
+    center = ("--center", "/Plone/pypi")
+    url = "https://user:secret@index.example/simple/"
+    changed = psc(
+        instance,
+        "upstream",
+        "set",
+        *center,
+        "--url",
+        url,
+        "--merge",
+        "Shared_Lib",
+        "--allow-list-only",
+        "--ttl",
+        "60",
+    )
+    assert changed.returncode == 0, changed.stderr
+    shown = psc(instance, "upstream", "show", *center)
+    assert shown.returncode == 0, shown.stderr
+    rows = dict(line.split(":", 1) for line in shown.stdout.splitlines())
+    assert rows["urls"].strip() == "https://index.example/simple/"
+    assert rows["merged"].strip() == "shared-lib"
+    assert rows["allow-list-only"].strip() == "yes"
+    assert rows["ttl"].strip() == "60"
+    assert rows["offline"].strip() == "no"
+    refused = psc(instance, "upstream", "set", *center, "--url", "file:///etc/")
+    assert refused.returncode == 1
+    assert "Give the upstream index as an http or https URL" in refused.stderr

@@ -1,0 +1,86 @@
+"""The find-links page and the JSON API of projects served from upstream."""
+
+from collective.psc.upstream.cache import PAGES
+from tests.upstream.conftest import configure
+from urllib.parse import urljoin
+
+import pytest
+import requests
+
+
+pytestmark = pytest.mark.functional
+
+
+def test_find_links_page_links_upstream_files_through_the_center(index):
+    client = index["client"]
+    answer = requests.get(f"{client.center_url}/links/upstream-dep/", timeout=30)
+    assert answer.status_code == 200
+    assert (
+        'href="../../upstream-files/upstream-dep/upstream_dep-1.0-py3-none-any.whl'
+        "#sha256=" in answer.text
+    )
+    merged = requests.get(f"{client.center_url}/links/shared-lib/", timeout=30).text
+    assert merged.index("shared_lib-1.0") < merged.index("shared_lib-2.0")
+    assert "acme_internal-100.0" not in merged
+    hidden = requests.get(f"{client.center_url}/links/acme-secret/", timeout=30)
+    assert hidden.status_code == 404
+
+
+def test_json_api_of_an_upstream_project(index):
+    client = index["client"]
+    url = f"{client.center_url}/pypi/upstream-dep/json"
+    document = requests.get(url, timeout=30).json()
+    assert document["info"]["version"] == "1.0"
+    [file] = document["urls"]
+    assert file["url"].startswith(f"{client.center_url}/upstream-files/upstream-dep/")
+    assert list(document["releases"]) == ["1.0"]
+    spelled = requests.get(
+        f"{client.center_url}/pypi/Upstream_Dep/1.0/json", timeout=30
+    )
+    assert spelled.history[0].status_code == 301
+    assert "releases" not in spelled.json()
+    missing = requests.get(f"{client.center_url}/pypi/upstream-dep/9/json", timeout=30)
+    assert missing.status_code == 404
+    local = requests.get(f"{client.center_url}/pypi/acme-internal/json", timeout=30)
+    assert local.json()["info"]["version"] == "1.0"
+
+
+def test_offline_center_serves_only_what_it_fetched(index, center):
+    client = index["client"]
+    assert requests.get(f"{client.center_url}/simple/acme-internal/", timeout=30)
+    fetched = requests.get(f"{client.center_url}/links/upstream-dep/", timeout=30)
+    url = urljoin(fetched.url, fetched.text.split('href="')[1].split("#")[0])
+    assert requests.get(url, timeout=30).status_code == 200
+    configure(center, upstream_offline=True)
+    PAGES.clear()
+    asked = index["upstream"]["log"].read_text().count("\n")
+    kept = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)
+    assert kept.status_code == 200
+    assert "upstream_dep-1.0-py3-none-any.whl" in kept.text
+    gone = requests.get(f"{client.center_url}/simple/changing/", timeout=30)
+    assert gone.status_code == 404
+    assert index["upstream"]["log"].read_text().count("\n") == asked
+
+
+def test_expired_pages_are_revalidated_with_their_etag(index):
+    client, log = index["client"], index["upstream"]["log"]
+    for _ in range(2):
+        answer = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)
+        assert answer.status_code == 200
+    statuses = [
+        line.split('"')[2].split()[0]
+        for line in log.read_text().splitlines()
+        if "/simple/upstream-dep/ " in line
+    ]
+    assert statuses[-2:] == ["200", "304"], statuses
+
+
+def test_fresh_pages_are_not_asked_again(index, center):
+    client, log = index["client"], index["upstream"]["log"]
+    configure(center, upstream_ttl=600)
+    PAGES.clear()
+    for _ in range(3):
+        answer = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)
+        assert answer.status_code == 200
+    asked = [line for line in log.read_text().splitlines() if "/upstream-dep/ " in line]
+    assert len(asked) == 1, asked
