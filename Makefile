@@ -17,8 +17,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: help install system-packages run test lint format constraints clean
 
 help:
-	@echo "make run     set up everything and serve a site with a software center"
-	@echo "             on http://$(HOST):$(PORT)/ (PORT=... HOST=... to change)"
+	@echo "make run     set up everything and serve a site with a software center:"
+	@echo "             front page  http://$(HOST):$(PORT)/Plone"
+	@echo "             index       http://$(HOST):$(PORT)/Plone/pypi/"
+	@echo "             (PORT=... HOST=... to change; the login is printed at start)"
 	@echo "make test    set up everything (Debian's apache2, nginx and chromium"
 	@echo "             too) and run the whole test suite"
 	@echo "make lint    ruff check and ruff format --check"

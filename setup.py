@@ -54,6 +54,7 @@ setup(
         "plone.app.dexterity",
         "plone.app.registry",
         "plone.dexterity",
+        "plone.distribution",
         "plone.supermodel",
         "plone.namedfile",
         "plone.restapi",
