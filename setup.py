@@ -67,6 +67,7 @@ setup(
         "zope.schema",
         "zope.component",
         "packaging>=24.2",
+        "Paste",
         "readme_renderer[md]",
         "tqdm",
         "trove-classifiers",
