@@ -76,6 +76,7 @@ setup(
     extras_require={
         "test": [
             "feedparser",
+            "i18ndude",
             "playwright",
             "plone.app.testing",
             "plone.testing",
