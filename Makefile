@@ -14,15 +14,18 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := apache2 nginx chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-packages run test lint format constraints clean
+.PHONY: help install system-packages run test lint format i18n constraints clean
 
 help:
-	@echo "make run     set up everything and serve a site with a software center"
-	@echo "             on http://$(HOST):$(PORT)/ (PORT=... HOST=... to change)"
+	@echo "make run     set up everything and serve a site with a software center:"
+	@echo "             front page  http://$(HOST):$(PORT)/Plone"
+	@echo "             index       http://$(HOST):$(PORT)/Plone/pypi/"
+	@echo "             (PORT=... HOST=... to change; the login is printed at start)"
 	@echo "make test    set up everything (Debian's apache2, nginx and chromium"
 	@echo "             too) and run the whole test suite"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  format the code with ruff"
+	@echo "make i18n    rebuild the .pot from the code, sync and compile the .po files"
 	@echo "make constraints  re-resolve the pinned dependency set"
 
 $(STAMP): setup.py constraints.txt
@@ -56,6 +59,18 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+
+# The machine pages (simple/, findlinks/) are for installers and stay untranslated.
+LOCALES := src/collective/psc/locales
+I18N_EXCLUDE := simple findlinks
+
+i18n: $(STAMP)
+	$(BIN)/i18ndude rebuild-pot --pot $(LOCALES)/collective.psc.pot \
+		--create collective.psc --exclude "$(I18N_EXCLUDE)" src/collective/psc
+	for po in $(LOCALES)/*/LC_MESSAGES/collective.psc.po; do \
+		$(BIN)/i18ndude sync --pot $(LOCALES)/collective.psc.pot $$po || exit 1; \
+	done
+	$(BIN)/python -m collective.psc.i18n
 
 constraints: $(STAMP)
 	$(BIN)/uv pip compile --universal --python-version 3.11 --no-header \

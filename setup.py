@@ -54,6 +54,7 @@ setup(
         "plone.app.dexterity",
         "plone.app.registry",
         "plone.dexterity",
+        "plone.distribution",
         "plone.supermodel",
         "plone.namedfile",
         "plone.restapi",
@@ -66,6 +67,7 @@ setup(
         "zope.schema",
         "zope.component",
         "packaging>=24.2",
+        "Paste",
         "readme_renderer[md]",
         "tqdm",
         "trove-classifiers",
@@ -74,6 +76,7 @@ setup(
     extras_require={
         "test": [
             "feedparser",
+            "i18ndude",
             "playwright",
             "plone.app.testing",
             "plone.testing",

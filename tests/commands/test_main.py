@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.fixtures.builder import build_wheel
 from tests.functional.client import IndexClient
 
+import base64
 import hashlib
 import json
 import pytest
@@ -174,10 +175,81 @@ def test_serve_answers_http(instance, tmp_path):
         )
         assert project.status == 200
         check_refused_upload_leaves_no_blob(instance, tmp_path)
+        check_front_page(port)
+        check_add_site_page(instance)
+        downloaded = download_file(f"http://127.0.0.1:{port}/Plone/pypi", "blob-check")
         check_failed_logins_are_throttled(instance, tmp_path)
     finally:
         server.terminate()
         server.wait(timeout=60)
+    check_access_log_import(instance, downloaded)
+
+
+def check_front_page(port: int) -> None:
+    """The front page is themed at the printed host and tells how to publish."""
+    site = f"http://127.0.0.1:{port}/Plone"
+    with urllib.request.urlopen(site, timeout=30) as response:
+        page = response.read().decode()
+    assert "++theme++barceloneta/css/barceloneta" in page
+    assert f'href="{site}/pypi"' in page
+    assert f"twine upload --repository-url {site}/pypi/legacy/ dist/*" in page
+    assert f"pip install --index-url {site}/pypi/simple/ your-project" in page
+
+
+def check_add_site_page(instance) -> None:
+    """The add-site page offers the distribution; the site was made from it."""
+    password = (instance["root"] / "var" / "admin-password").read_text().strip()
+    root = f"http://127.0.0.1:{instance['port']}"
+    auth = {"Authorization": "Basic " + b64encode(f"admin:{password}")}
+    page = urllib.request.Request(f"{root}/@@ploneAddSite", headers=auth)
+    with urllib.request.urlopen(page, timeout=30) as response:
+        assert "plone-overview" in response.read().decode()
+    # The add-site page is a script that lists what this service returns.
+    sites = urllib.request.Request(
+        f"{root}/@sites", headers={**auth, "Accept": "application/json"}
+    )
+    with urllib.request.urlopen(sites, timeout=30) as response:
+        answer = json.load(response)
+    offered = {item["name"]: item["title"] for item in answer["distributions"]}
+    assert offered["psc"] == "Python package index"
+    made = {item["id"]: item["distribution"] for item in answer["sites"]}
+    assert made["Plone"] == "psc"
+
+
+def b64encode(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def download_file(center_url: str, project: str) -> str:
+    """Download the first file of a project with a plain GET; return its name."""
+    request = urllib.request.Request(
+        f"{center_url}/simple/{project}/",
+        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        first = json.load(response)["files"][0]
+    with urllib.request.urlopen(first["url"], timeout=30) as response:
+        assert hashlib.sha256(response.read()).hexdigest() == first["hashes"]["sha256"]
+    return first["filename"]
+
+
+def check_access_log_import(instance, filename: str) -> None:
+    """The access log the pipeline writes counts the download."""
+    log = instance["root"] / "var" / "log" / "access.log"
+    lines = log.read_text().splitlines()
+    assert any(f'/{filename} HTTP/1.1" 200 ' in line for line in lines)
+    result = run(
+        PSC,
+        "downloads",
+        "import",
+        "--center",
+        "/Plone/pypi",
+        str(log),
+        cwd=instance["root"],
+    )
+    assert result.returncode == 0, result.stderr
+    assert "added 1 downloads of 1 files of 1 projects." in result.stdout
+    assert re.search(rf"^\s+1\s+{re.escape(filename)}$", result.stdout, re.M)
 
 
 def blob_files(var: Path) -> list[Path]:
@@ -233,3 +305,22 @@ def test_help_lists_subcommands(instance):
     for command in ("init", "serve", "centers"):
         assert re.search(rf"\b{command}\b", result.stdout)
     assert "$PSC_ZOPE_CONF" in result.stdout
+
+
+def test_init_and_serve_options_have_help_and_defaults(instance):
+    for command in ("init", "serve"):
+        result = run(PSC, command, "--help", cwd=instance["root"])
+        assert result.returncode == 0
+        for option, default in (
+            ("--var", "var"),
+            ("--host", "127.0.0.1"),
+            ("--port", "8080"),
+            ("--threads", "4"),
+            ("--site-id", "Plone"),
+            ("--center-id", "pypi"),
+        ):
+            help_text = re.search(
+                rf"^  {option} \S+\s+(.+?)(?=^  -|\Z)", result.stdout, re.M | re.S
+            )
+            assert help_text, option
+            assert f"(default: {default})" in " ".join(help_text.group(1).split())

@@ -2,7 +2,12 @@
 
 Every exception carries a sentence a client can show (twine prints the HTTP
 reason phrase); the protocol views translate the ``status`` to a response.
+A message made with ``collective.psc._`` and a mapping is also translated on
+the pages that show it; clients and the command line get its English text.
 """
+
+from zope.i18n import interpolate
+from zope.i18nmessageid import Message
 
 
 class PSCError(Exception):
@@ -11,8 +16,14 @@ class PSCError(Exception):
     status: int = 400
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        text = (
+            interpolate(str(message), message.mapping)
+            if isinstance(message, Message)
+            else message
+        )
+        super().__init__(text)
+        self.message = text
+        self.translatable = message
 
 
 class InvalidName(PSCError):

@@ -10,6 +10,7 @@ from Acquisition import aq_base
 from Acquisition import aq_chain
 from Acquisition import aq_inner
 from collections.abc import Mapping
+from collective.psc import _
 from collective.psc import claims
 from collective.psc import journal
 from collective.psc import permissions
@@ -115,7 +116,12 @@ def get_project(*, center: Center, name: str) -> Project:
     """Return the project of a name in any spelling, or raise ProjectNotFound."""
     project = find_project(center=center, name=name)
     if project is None:
-        raise ProjectNotFound(f"There is no project {name!r} in this index.")
+        raise ProjectNotFound(
+            _(
+                "There is no project ${name} in this index.",
+                mapping={"name": repr(name)},
+            )
+        )
     return project
 
 
@@ -268,7 +274,9 @@ def add_maintainer(*, project: Project, user_id: str) -> None:
         permissions.ManageMaintainers, project, "manage maintainers of this project"
     )
     if api.user.get(userid=user_id) is None:
-        raise UserNotFound(f"There is no user {user_id!r}.")
+        raise UserNotFound(
+            _("There is no user ${user_id}.", mapping={"user_id": repr(user_id)})
+        )
     roles = set(project.get_local_roles_for_userid(user_id)) | {"Maintainer"}
     project.manage_setLocalRoles(user_id, sorted(roles))
     project.reindexObjectSecurity()
@@ -406,7 +414,12 @@ def get_file(*, center: Center, filename: str) -> Distribution:
     """Return the distribution file of a filename, or raise FileNotFound."""
     distribution = find_file(center=center, filename=filename)
     if distribution is None:
-        raise FileNotFound(f"There is no file {filename!r} in this index.")
+        raise FileNotFound(
+            _(
+                "There is no file ${filename} in this index.",
+                mapping={"filename": repr(filename)},
+            )
+        )
     return distribution
 
 
@@ -615,7 +628,10 @@ def _get_release(*, project: Project, version: str) -> Release:
     release = find_release(project=project, version=version)
     if release is None:
         raise ReleaseNotFound(
-            f"Project {project.display_name!r} has no release {version!r}."
+            _(
+                "Project ${name} has no release ${version}.",
+                mapping={"name": repr(project.display_name), "version": repr(version)},
+            )
         )
     return release
 

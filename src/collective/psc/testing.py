@@ -1,5 +1,6 @@
 """Test layers: a Plone site with collective.psc installed and a center."""
 
+from collective.psc.i18n import compile_translations
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
@@ -18,7 +19,8 @@ class CollectivePscLayer(PloneSandboxLayer):
     defaultBases = (PLONE_FIXTURE,)
 
     def setUpZope(self, app, configurationContext) -> None:
-        """Load the package's ZCML."""
+        """Compile the translations, then load the package's ZCML."""
+        compile_translations()
         self.loadZCML(package=collective.psc)
 
     def setUpPloneSite(self, portal) -> None:

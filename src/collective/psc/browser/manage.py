@@ -35,7 +35,9 @@ class ManagerView(PageHelpers):
         try:
             message, target = action()
         except PSCError as error:
-            api.portal.show_message(error.message, request=self.request, type="error")
+            api.portal.show_message(
+                error.translatable, request=self.request, type="error"
+            )
             target = self.request.getURL()
         else:
             api.portal.show_message(message, request=self.request)

@@ -19,7 +19,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_VAR = Path("var")
 DEFAULT_ZOPE_CONF = DEFAULT_VAR / "instance" / "etc" / "zope.conf"
 ADMIN_USER = "admin"
-SITE_EXTENSION_PROFILES = ("plone.app.contenttypes:default", "collective.psc:default")
+DISTRIBUTION = "psc"
+SITE_TITLE = "Python package index"
+SITE_DESCRIPTION = "Python packages to install with pip, uv and buildout."
+CENTER_TITLE = "Package index"
 
 
 @dataclass(frozen=True)
@@ -154,21 +157,24 @@ def ensure_admin(app: Any, *, username: str, password: str) -> bool:
     return True
 
 
-def ensure_site(app: Any, *, site_id: str, title: str) -> tuple[Any, bool]:
-    """Return the Classic UI Plone site with collective.psc, creating it if missing."""
-    from Products.CMFPlone.factory import addPloneSite
+def ensure_site(
+    app: Any, *, site_id: str, title: str, center_id: str, center_title: str
+) -> tuple[Any, bool]:
+    """Return the site, creating it from the "psc" distribution if missing."""
+    from plone.distribution.api import site as site_api
 
     if site_id in app.objectIds():
         return app[site_id], False
-    site = addPloneSite(
-        app,
-        site_id,
-        title=title,
-        extension_ids=SITE_EXTENSION_PROFILES,
-        setup_content=False,
-        default_language="en",
-    )
-    return site, True
+    answers = {
+        "site_id": site_id,
+        "title": title,
+        "description": SITE_DESCRIPTION,
+        "center_id": center_id,
+        "center_title": center_title,
+        "default_language": "en",
+        "portal_timezone": "UTC",
+    }
+    return site_api.create(app, DISTRIBUTION, answers), True
 
 
 def ensure_center(site: Any, *, center_id: str, title: str) -> tuple[Any, bool]:
@@ -198,10 +204,17 @@ def init_instance(
         ensure_admin(app, username=ADMIN_USER, password=password)
         transaction.commit()
         login_as(app, ADMIN_USER)
-        site, site_created = ensure_site(app, site_id=site_id, title="Plone site")
-        center, center_created = ensure_center(
-            site, center_id=center_id, title="Package index"
+        site, site_created = ensure_site(
+            app,
+            site_id=site_id,
+            title=SITE_TITLE,
+            center_id=center_id,
+            center_title=CENTER_TITLE,
         )
+        center, center_created = ensure_center(
+            site, center_id=center_id, title=CENTER_TITLE
+        )
+        center_created = center_created or site_created
         transaction.commit()
         return {
             "url": f"http://{settings.host}:{settings.port}/{site_id}",

@@ -52,13 +52,37 @@ def build_parser() -> argparse.ArgumentParser:
             "run 'init', then serve the site with waitress until stopped",
         ),
     ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--var", type=Path, default=DEFAULT_VAR)
-        command.add_argument("--host", default="127.0.0.1")
-        command.add_argument("--port", type=int, default=8080)
-        command.add_argument("--threads", type=int, default=4)
-        command.add_argument("--site-id", default="Plone")
-        command.add_argument("--center-id", default="pypi")
+        command = commands.add_parser(
+            name,
+            help=text,
+            description=text,
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+        command.add_argument(
+            "--var",
+            type=Path,
+            default=DEFAULT_VAR,
+            help="the directory of the data, logs and instance configuration",
+        )
+        command.add_argument(
+            "--host", default="127.0.0.1", help="the address the server listens on"
+        )
+        command.add_argument(
+            "--port", type=int, default=8080, help="the port the server listens on"
+        )
+        command.add_argument(
+            "--threads", type=int, default=4, help="the server's worker threads"
+        )
+        command.add_argument(
+            "--site-id",
+            default="Plone",
+            help="the id of the Plone site, created from the 'psc' distribution",
+        )
+        command.add_argument(
+            "--center-id",
+            default="pypi",
+            help="the id of the software center in the site",
+        )
         command.set_defaults(handler=handler)
 
     centers = commands.add_parser(

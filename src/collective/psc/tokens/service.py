@@ -7,6 +7,7 @@ the clear token is returned once, when it is created.
 
 from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
+from collective.psc import _
 from collective.psc.exceptions import Forbidden
 from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import TokenNotFound
@@ -56,7 +57,12 @@ def create_token(
     _require_self_or_manager(center=center, user_id=user_id, what="create tokens")
     user = _site_user(center=center, user_id=user_id)
     if user is None:
-        raise UserNotFound(f"There is no user {user_id!r} in this site.")
+        raise UserNotFound(
+            _(
+                "There is no user ${user_id} in this site.",
+                mapping={"user_id": repr(user_id)},
+            )
+        )
     scope = None
     if project is not None:
         scope = _allowed_project(center=center, user=user, name=project)
@@ -100,8 +106,11 @@ def revoke_token(*, center: Center, token_id: str) -> TokenInfo:
     record = None if tokens is None else tokens.get(token_id)
     if record is None:
         raise TokenNotFound(
-            f"There is no API token {token_id!r} in this index; check the id in "
-            "the list of tokens."
+            _(
+                "There is no API token ${token_id} in this index; check the id in "
+                "the list of tokens.",
+                mapping={"token_id": repr(token_id)},
+            )
         )
     _require_self_or_manager(
         center=center, user_id=record["user_id"], what=f"revoke the token {token_id!r}"
@@ -218,8 +227,11 @@ def _allowed_project(*, center: Center, user: Any, name: str) -> str:
             allowed = api.user.has_permission(UploadDistribution, obj=project)
     if not allowed:
         raise Forbidden(
-            f"User {user.getUserName()!r} cannot upload to a project {name!r} in "
-            "this index, so no token can be scoped to it; choose one of the "
-            "user's projects or all projects."
+            _(
+                "User ${user} cannot upload to a project ${name} in this index, so "
+                "no token can be scoped to it; choose one of the user's projects "
+                "or all projects.",
+                mapping={"user": repr(user.getUserName()), "name": repr(name)},
+            )
         )
     return project.getId()

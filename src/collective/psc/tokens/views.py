@@ -49,7 +49,9 @@ class TokensView(BrowserView):
                 project=form.get("project") or None,
             )
         except PSCError as error:
-            api.portal.show_message(error.message, request=self.request, type="error")
+            api.portal.show_message(
+                error.translatable, request=self.request, type="error"
+            )
 
     def revoke(self) -> None:
         """Revoke the token whose id the form names."""
@@ -58,7 +60,9 @@ class TokensView(BrowserView):
                 center=self.context, token_id=self.request.form.get("token_id", "")
             )
         except PSCError as error:
-            api.portal.show_message(error.message, request=self.request, type="error")
+            api.portal.show_message(
+                error.translatable, request=self.request, type="error"
+            )
             return
         api.portal.show_message(
             _(

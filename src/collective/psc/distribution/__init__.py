@@ -1,0 +1,1 @@
+"""The "Python package index" Plone distribution and its front page."""

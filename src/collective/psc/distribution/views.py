@@ -1,0 +1,59 @@
+"""The front page of a package index site: how to publish and install, with its URLs."""
+
+from collective.psc.services import find_centers
+from collective.psc.tokens.service import TOKEN_LOGIN
+from Products.Five.browser import BrowserView
+from typing import Any
+
+
+class FrontPageView(BrowserView):
+    """Show the URLs of the site's first center, as the current request reaches it."""
+
+    def center(self) -> Any:
+        """Return the first software center of the site, or None."""
+        centers = find_centers(site=self.context)
+        return centers[0] if centers else None
+
+    def urls(self) -> dict[str, str] | None:
+        """Return the center's listing, upload and simple index URLs."""
+        center = self.center()
+        if center is None:
+            return None
+        url = center.absolute_url()
+        return {
+            "title": center.Title(),
+            "center": f"{url}/",
+            "upload": f"{url}/legacy/",
+            "simple": f"{url}/simple/",
+        }
+
+    def publish_commands(self) -> list[str]:
+        """Return the twine and uv commands that upload to the center."""
+        urls = self.urls()
+        return [
+            f"twine upload --repository-url {urls['upload']} dist/*",
+            f"uv publish --publish-url {urls['upload']} dist/*",
+        ]
+
+    def pypirc(self) -> str:
+        """Return a ``.pypirc`` section naming the center for ``twine -r psc``."""
+        return (
+            "[distutils]\n"
+            "index-servers = psc\n"
+            "\n"
+            "[psc]\n"
+            f"repository = {self.urls()['upload']}\n"
+            f"username = {TOKEN_LOGIN}\n"
+        )
+
+    def install_commands(self) -> list[str]:
+        """Return the pip and uv commands that install from the center."""
+        simple = self.urls()["simple"]
+        return [
+            f"pip install --index-url {simple} your-project",
+            f"uv pip install --index-url {simple} your-project",
+        ]
+
+    def buildout(self) -> str:
+        """Return the buildout lines taking projects from the center."""
+        return f"[buildout]\nindex = {self.urls()['simple']}\n"
