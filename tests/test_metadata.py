@@ -1,6 +1,7 @@
 """Tests of collective.psc.metadata, on real archives made by the test builder."""
 
 from collective.psc import metadata
+from collective.psc.exceptions import ArchiveTooLarge
 from collective.psc.metadata import extract_core_metadata
 from collective.psc.metadata import parse_core_metadata
 from collective.psc.names import parse_filename
@@ -587,3 +588,58 @@ def test_wheel_metadata_of_its_own_dist_info_wins(tmp_path):
     parsed = parse_filename(path.name)
     with path.open("rb") as archive:
         assert extract_core_metadata(archive, parsed) == own
+
+
+class CountingStream(io.BytesIO):
+    """An archive on disk: counts the compressed bytes the scan reads."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+
+def test_gzip_bomb_is_refused_at_the_decompression_bound(monkeypatch):
+    monkeypatch.setattr(metadata, "MAX_DECOMPRESSED_SIZE", 1 << 20)
+    bomb = tar_gz_bytes(
+        {
+            "demo-1.0/zeros.bin": bytes(32 << 20),
+            "demo-1.0/PKG-INFO": metadata_text("demo", "1.0").encode(),
+        }
+    )
+    stream = CountingStream(bomb)
+    with pytest.raises(ArchiveTooLarge, match="decompresses to more than 1 MiB"):
+        extract_core_metadata(stream, parse_filename("demo-1.0.tar.gz"))
+    # 1 MiB of zeros is about 1 KiB compressed; with gzip's read-ahead the
+    # scan reads under 16 KiB of the archive (over 24 KiB), not all of the member.
+    assert len(bomb) > 24 << 10
+    assert stream.bytes_read < 16 << 10
+
+
+def test_tar_with_too_many_members_is_refused(monkeypatch):
+    monkeypatch.setattr(metadata, "MAX_MEMBERS", 50)
+    members = {f"demo-1.0/f{n}": b"" for n in range(60)}
+    members["demo-1.0/PKG-INFO"] = metadata_text("demo", "1.0").encode()
+    with pytest.raises(ArchiveTooLarge, match="more than 50 members"):
+        extract_bytes(tar_gz_bytes(members), "demo-1.0.tar.gz")
+
+
+def test_zip_with_too_many_members_is_refused(monkeypatch):
+    monkeypatch.setattr(metadata, "MAX_MEMBERS", 50)
+    members = {f"demo-1.0/f{n}": b"" for n in range(60)}
+    members["demo-1.0/PKG-INFO"] = metadata_text("demo", "1.0").encode()
+    with pytest.raises(ArchiveTooLarge, match="more than 50 members"):
+        extract_bytes(zip_bytes(members), "demo-1.0.zip")
+
+
+def test_sdist_within_the_bounds_is_read_past_large_members(monkeypatch):
+    monkeypatch.setattr(metadata, "MAX_DECOMPRESSED_SIZE", 4 << 20)
+    text = metadata_text("demo", "1.0").encode()
+    sdist = tar_gz_bytes(
+        {"demo-1.0/zeros.bin": bytes(3 << 20), "demo-1.0/PKG-INFO": text}
+    )
+    assert extract_bytes(sdist, "demo-1.0.tar.gz") == text

@@ -94,6 +94,10 @@ def test_project_page_html_yank_and_etag(center, client, uploaded):
     assert 'data-requires-python="&gt;=3.8"' in first.text
     assert "data-yanked" not in first.text
     assert get(url, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
+    listed = f'"other", {first.headers["ETag"]}'
+    assert get(url, **{"If-None-Match": listed}).status_code == 304
+    wrapped = f'"x{first.headers["ETag"][1:-1]}x"'
+    assert get(url, **{"If-None-Match": wrapped}).status_code == 200
     transaction.begin()
     from collective.psc import services
 
@@ -147,6 +151,9 @@ def test_head_and_range(center, client, uploaded):
     tail = get(url, Range="bytes=-5")
     assert tail.content == data[-5:]
     assert get(url, Range=f"bytes={len(data)}-").status_code == 416
+    whole = get(url, Range="bytes=1_0-2_0")
+    assert whole.status_code == 200
+    assert whole.content == data
 
 
 def run(*args):

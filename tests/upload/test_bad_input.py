@@ -1,5 +1,6 @@
 """Bad uploads: each gets its status and a sentence, and leaves nothing behind."""
 
+from collective.psc import metadata
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -8,10 +9,12 @@ from tests.fixtures.builder import build_wheel
 from tests.functional.client import twine_fields
 from tests.upload.conftest import fresh
 
+import io
 import pytest
 import random
 import requests
 import shutil
+import tarfile
 import transaction
 
 
@@ -422,3 +425,42 @@ def test_every_upload_url_answers_without_redirect(center, client, tmp_path, suf
     answer = client.upload(path, url=client.center_url + suffix)
     assert answer.status == 200, answer
     assert path.name in fresh(center).filenames
+
+
+class Zeros(io.RawIOBase):
+    """A stream of zero bytes, so a bomb is built without holding it."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = min(len(buffer), self.left)
+        buffer[:count] = bytes(count)
+        self.left -= count
+        return count
+
+
+def test_decompression_bomb_is_refused_and_leaves_nothing(center, client, tmp_path):
+    path = build_sdist(tmp_path, "demo-pkg", "1.0")
+    with tarfile.open(path, "r:gz") as tarred:
+        members = [(m, tarred.extractfile(m).read()) for m in tarred if m.isfile()]
+    bomb = tmp_path / "bomb" / path.name
+    bomb.parent.mkdir()
+    size = metadata.MAX_DECOMPRESSED_SIZE + (1 << 20)
+    with tarfile.open(bomb, "w:gz") as tarred:
+        zeros = tarfile.TarInfo("demo_pkg-1.0/zeros.bin")
+        zeros.size = size
+        tarred.addfile(zeros, Zeros(size))
+        for member, data in members:
+            tarred.addfile(member, io.BytesIO(data))
+    assert bomb.stat().st_size < size // 500
+    before = state(center)
+    answer = client.upload(bomb)
+    assert answer.status == 400, answer
+    message = f"decompresses to more than {metadata.MAX_DECOMPRESSED_SIZE >> 20} MiB"
+    assert message in answer.reason
+    assert message in answer.text
+    assert state(center) == before

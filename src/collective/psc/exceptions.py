@@ -138,6 +138,10 @@ class InvalidDistribution(PSCError):
     """An archive whose content does not make a valid distribution."""
 
 
+class ArchiveTooLarge(InvalidDistribution):
+    """An archive that decompresses past the bounds of scanning it."""
+
+
 class UnknownAction(PSCError):
     """An ``:action`` the index does not implement."""
 

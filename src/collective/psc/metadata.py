@@ -1,10 +1,13 @@
 """Read the core metadata file (METADATA, PKG-INFO) out of an archive."""
 
+from collective.psc.exceptions import ArchiveTooLarge
 from collective.psc.names import ParsedFilename
 from collective.psc.names import SDIST
 from packaging.metadata import parse_email
 from typing import BinaryIO
 
+import gzip
+import io
 import tarfile
 import zipfile
 import zlib
@@ -12,6 +15,11 @@ import zlib
 
 # A core metadata file holds the README; anything larger is not one.
 MAX_METADATA_SIZE = 8 * 1024 * 1024
+
+# Scanning an archive for its core metadata stops, and refuses the upload,
+# past this many decompressed bytes or members (see docs/limits.rst).
+MAX_DECOMPRESSED_SIZE = 256 * 1024 * 1024
+MAX_MEMBERS = 10_000
 
 # What zipfile, tarfile and zlib raise for archives that are damaged,
 # encrypted or use a compression method Python lacks.
@@ -45,6 +53,8 @@ def parse_core_metadata(data: bytes) -> dict:
 
 def _from_zip(archive: BinaryIO, parsed: ParsedFilename) -> bytes | None:
     with zipfile.ZipFile(archive) as zipped:
+        if len(zipped.infolist()) > MAX_MEMBERS:
+            raise _too_large()
         if parsed.package_type == SDIST:
             candidates = [
                 info
@@ -80,8 +90,12 @@ def _is_top_level_member(path: str, name: str) -> bool:
 
 
 def _from_tar(archive: BinaryIO) -> bytes | None:
-    with tarfile.open(fileobj=archive, mode="r:gz") as tarred:
-        for member in tarred:
+    unzipped = gzip.GzipFile(fileobj=archive, mode="rb")
+    bounded = io.BufferedReader(BoundedReader(unzipped, MAX_DECOMPRESSED_SIZE))
+    with unzipped, tarfile.open(fileobj=bounded, mode="r|") as tarred:
+        for count, member in enumerate(tarred, start=1):
+            if count > MAX_MEMBERS:
+                raise _too_large()
             if not member.isfile() or not _is_top_level_member(member.name, "PKG-INFO"):
                 continue
             if member.size > MAX_METADATA_SIZE:
@@ -89,3 +103,35 @@ def _from_tar(archive: BinaryIO) -> bytes | None:
             extracted = tarred.extractfile(member)
             return extracted.read() if extracted is not None else None
     return None
+
+
+class BoundedReader(io.RawIOBase):
+    """Read a stream, refusing the archive once more than a limit was read."""
+
+    def __init__(self, stream: BinaryIO, limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.count = 0
+
+    def readable(self) -> bool:
+        """Tell that the stream can be read."""
+        return True
+
+    def readinto(self, buffer) -> int:
+        """Read into a buffer, at most one byte past the limit."""
+        wanted = min(len(buffer), self.limit + 1 - self.count)
+        data = self.stream.read(wanted)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise _too_large()
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _too_large() -> ArchiveTooLarge:
+    return ArchiveTooLarge(
+        "Invalid distribution file: the archive decompresses to more than "
+        f"{MAX_DECOMPRESSED_SIZE >> 20} MiB or holds more than {MAX_MEMBERS} "
+        "members before its core metadata; put PKG-INFO first and keep the "
+        "archive smaller."
+    )

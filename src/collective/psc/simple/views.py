@@ -1,5 +1,6 @@
 """Serve ``<center>/simple/`` and ``<center>/packages/...`` to installers."""
 
+from collections import OrderedDict
 from collective.psc import services
 from collective.psc.exceptions import InvalidName
 from collective.psc.interfaces import IIndexEndpoint
@@ -18,6 +19,8 @@ from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 from ZPublisher.Iterators import IStreamIterator
 
+import threading
+
 
 # Installers must see a new upload at once: they may keep a page, but must
 # revalidate it (cheaply, with the ETag) before every use.
@@ -25,20 +28,53 @@ CACHE_CONTROL = "max-age=0, must-revalidate"
 CHUNK = 1 << 16
 
 
-class SimplePageCache:
-    """Keep rendered page data per center and serial, so pages are not rebuilt."""
+# The page cache holds at most this many bytes of rendered pages and page
+# data, least recently used first out (see docs/limits.rst).
+PAGE_CACHE_BYTES = 64 << 20
 
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._items: dict = {}
+
+def entry_size(value: object) -> int:
+    """Return the bytes a cached value counts for: its length, or its repr's."""
+    if isinstance(value, (bytes, str)):
+        return len(value)
+    return len(repr(value))
+
+
+class SimplePageCache:
+    """Keep rendered page data per center and serial, bounded in bytes (LRU).
+
+    Safe to share between the server's threads: every look-up and eviction
+    holds one lock; values are built outside it.
+    """
+
+    def __init__(self, max_bytes: int = PAGE_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.total = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def get(self, key: tuple, build):
         """Return the value of a key, building it when absent."""
-        if key not in self._items:
-            if len(self._items) >= self.size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = build()
-        return self._items[key]
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key][0]
+        value = build()
+        size = entry_size(value)
+        if size > self.max_bytes:
+            return value
+        with self._lock:
+            if key in self._items:
+                return self._items[key][0]
+            while self.total + size > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.total -= dropped
+            self._items[key] = (value, size)
+            self.total += size
+        return value
 
 
 PAGES = SimplePageCache()
@@ -58,7 +94,7 @@ def answer_revalidation(request, *, center, serial: int, kind: str) -> bool:
     response.setHeader("X-PyPI-Last-Serial", str(serial))
     response.setHeader("Cache-Control", CACHE_CONTROL)
     response.setHeader("ETag", etag)
-    if etag in (request.get_header("If-None-Match") or ""):
+    if etag_matches(request.get_header("If-None-Match"), etag):
         response.setStatus(304)
         return True
     return False
@@ -275,7 +311,7 @@ class Packages(BrowserView):
         response.setHeader(
             "Content-Disposition", f'attachment; filename="{distribution.filename}"'
         )
-        if etag in (self.request.get_header("If-None-Match") or ""):
+        if etag_matches(self.request.get_header("If-None-Match"), etag):
             response.setStatus(304)
             return b""
         size = distribution.size
@@ -300,21 +336,29 @@ class Packages(BrowserView):
         return self()
 
 
+def etag_matches(header: str | None, etag: str) -> bool:
+    """Tell whether an If-None-Match header lists an entity tag (or is ``*``)."""
+    if not header:
+        return False
+    tags = [tag.strip() for tag in header.split(",")]
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+
+
 def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     """Return the one byte range a Range header asks for, or None for all."""
     if not header or not header.startswith("bytes=") or "," in header:
         return None
-    first, _, last = header[len("bytes=") :].strip().partition("-")
-    try:
-        if first == "":
-            length = int(last)
-            if length <= 0:
-                return "unsatisfiable"
-            return max(size - length, 0), size - 1
-        start = int(first)
-        end = int(last) if last else size - 1
-    except ValueError:
+    first, dash, last = header[len("bytes=") :].strip().partition("-")
+    digits = frozenset("0123456789")
+    if not dash or not set(first + last) <= digits or not (first or last):
         return None
+    if first == "":
+        length = int(last)
+        if length <= 0:
+            return "unsatisfiable"
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
     if start >= size or end < start:
         return "unsatisfiable"
     return start, min(end, size - 1)
