@@ -6,7 +6,6 @@ Barceloneta styles them, and keeps the screenshots the documentation shows.
 """
 
 from pathlib import Path
-from tests.browser.test_chromium import chromium  # noqa: F401
 from tests.commands.test_main import free_port
 from tests.commands.test_main import wait_for
 
