@@ -1,4 +1,4 @@
-"""Who may read an index: answer installers with 401 + Basic, not a login page."""
+"""Who may read an index, and how: 401 + Basic for installers, 405 for other methods."""
 
 from AccessControl import getSecurityManager
 from plone import api
@@ -6,6 +6,28 @@ from typing import Any
 
 
 REALM = 'Basic realm="pypi"'
+#: The methods of every read-only index view.
+READ_METHODS = ("GET", "HEAD")
+ALLOW = ", ".join((*READ_METHODS, "OPTIONS"))
+
+
+def refuse_method(request: Any) -> str | None:
+    """Return the body of a 405 (or 204 for OPTIONS) for a method that only reads."""
+    method = request.get("REQUEST_METHOD", "GET").upper()
+    if method in READ_METHODS:
+        return None
+    response = request.response
+    response.setHeader("Allow", ALLOW)
+    if method == "OPTIONS":
+        response.setStatus(204)
+        return ""
+    sentence = (
+        f"This URL of the index is read-only: it answers {ALLOW}, not {method}. "
+        "Upload with twine or uv publish to the legacy/ URL."
+    )
+    response.setStatus(405, reason="Method Not Allowed")
+    response.setHeader("Content-Type", "text/plain; charset=utf-8")
+    return f"{sentence}\n"
 
 
 def refuse_reader(center: Any, request: Any) -> str | None:
@@ -13,8 +35,11 @@ def refuse_reader(center: Any, request: Any) -> str | None:
 
     pip and uv send credentials only after a ``401`` with a Basic challenge,
     so a private center must not answer anonymous installers with Plone's
-    login form.
+    login form. A method other than GET and HEAD is refused first (405).
     """
+    wrong_method = refuse_method(request)
+    if wrong_method is not None:
+        return wrong_method
     if getSecurityManager().checkPermission("View", center):
         return None
     response = request.response
