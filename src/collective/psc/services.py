@@ -46,6 +46,7 @@ from collective.psc.types import Project
 from collective.psc.types import Release
 from datetime import datetime
 from datetime import UTC
+from OFS.ObjectManager import checkValidId
 from packaging.metadata import Metadata
 from pathlib import Path
 from plone import api
@@ -54,8 +55,11 @@ from plone.dexterity.utils import createContent
 from typing import Any
 from typing import BinaryIO
 from typing import NamedTuple
+from zExceptions import BadRequest
 from zope.component import getUtility
+from zope.component import queryMultiAdapter
 from zope.event import notify
+from zope.globalrequest import getRequest
 from zope.interface import implementer
 from zope.interface.interfaces import ObjectEvent
 
@@ -146,6 +150,12 @@ def get_or_create_project(
         raise InvalidName(
             f"The name {name!r} is reserved: it is a URL of the index "
             f"({', '.join(sorted(RESERVED_NAMES))})."
+        )
+    if _shadows_the_site(center, normalized):
+        raise InvalidName(
+            f"The name {name!r} is reserved: it is the name of a page or method of "
+            "the site, so a project of that name could not be reached; choose "
+            "another name."
         )
     claims.check_new_name(
         center=center, name=normalized, user_id=current_user_id(), with_file=with_file
@@ -636,12 +646,32 @@ def _get_release(*, project: Project, version: str) -> Release:
     return release
 
 
+def _shadows_the_site(center: Center, name: str) -> bool:
+    try:
+        checkValidId(center, name)
+    except BadRequest:
+        return True
+    if hasattr(aq_base(center), name):
+        return True
+    request = getRequest()
+    return (
+        request is not None
+        and queryMultiAdapter((center, request), name=name) is not None
+    )
+
+
 def _refuse_reused_filename(*, center: Center, filename: str, sha256: str) -> None:
     if filename not in center.filenames:
         return
     existing = find_file(center=center, filename=filename)
     if existing is not None and existing.sha256 == sha256:
         raise DuplicateFile(f"File already exists: {filename!r} was uploaded before.")
+    if existing is None:
+        raise FileExists(
+            f"File already exists: {filename!r} belonged to a file that was "
+            "deleted, and a filename is never reused; bump the version or add a "
+            "build tag."
+        )
     raise FileExists(
         f"File already exists: {filename!r} was uploaded before with other content, "
         "and a filename is never reused; bump the version or add a build tag."

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collective.psc import services
 from collective.psc.browser.formatting import day
+from collective.psc.exceptions import InvalidVersion
 from collective.psc.names import MATURITIES
 from collective.psc.names import parse_version
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from typing import Any
 from urllib.parse import urlencode
+
+import re
 
 
 MATURITY_LABELS = {
@@ -104,6 +107,10 @@ def available_sorts(*, text: str, with_downloads: bool) -> list[str]:
     return sorts
 
 
+#: Words the text index reads as operators, not as words to find.
+OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
 def default_sort(text: str) -> str:
     """Return the sort of a listing that names none."""
     return "relevance" if text else "updated"
@@ -115,13 +122,20 @@ def catalog_query(request: ListingRequest, *, path: str) -> dict:
         "portal_type": services.PROJECT_TYPE,
         "path": {"query": path, "depth": 1},
     }
-    if request.text:
-        query["SearchableText"] = munge_search_term(request.text)
+    words = search_words(request.text)
+    if words:
+        query["SearchableText"] = munge_search_term(words)
     for name, value in request.filters.items():
         query[FILTERS[name]] = value
     if request.sort in SORTS:
         query["sort_on"], query["sort_order"] = SORTS[request.sort]
     return query
+
+
+def search_words(text: str) -> str:
+    """Return the words of a search, without the syntax the text index parses."""
+    words = re.sub(r"[^\w\s*.-]", " ", text.replace("\x00", " ")).split()
+    return " ".join(word for word in words if word.upper() not in OPERATORS)
 
 
 def count_facets(entries: Iterable[Any]) -> Facets:
@@ -155,8 +169,12 @@ def plone_badges(versions: Iterable[str], *, most: int = 3) -> list[str]:
 
 
 def _plone_order(version: str) -> tuple:
-    # A major version (6) comes before its minors (6.1, 6.0), newest first.
-    parsed = parse_version(version)
+    # A major version (6) comes before its minors (6.1, 6.0), newest first;
+    # a value that is no version (typed into the URL) comes last.
+    try:
+        parsed = parse_version(version)
+    except InvalidVersion:
+        return (-1, False, parse_version("0"))
     return (parsed.major, "." not in version, parsed)
 
 
