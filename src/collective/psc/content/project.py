@@ -7,6 +7,8 @@ from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.names import version_sort_key
+from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
+from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -75,6 +77,28 @@ class IProjectSchema(model.Schema):
         value_type=schema.TextLine(),
         required=False,
         default=[],
+    )
+
+    # The newest release's core metadata sets these; categories stay editable.
+    directives.write_permission(
+        **dict.fromkeys(
+            (
+                "long_description",
+                "long_description_content_type",
+                "long_description_html",
+                "project_urls",
+                "license",
+                "license_expression",
+                "classifiers",
+                "keywords",
+                "author",
+                "author_email",
+                "maintainer",
+                "maintainer_email",
+                "compatibility",
+            ),
+            WRITE_PACKAGING_FIELDS_ID,
+        )
     )
 
 

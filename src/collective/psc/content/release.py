@@ -7,7 +7,9 @@ from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IRelease
 from collective.psc.names import maturity
 from collective.psc.names import parse_version
+from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
 from packaging.version import Version
+from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -33,6 +35,14 @@ class IReleaseSchema(model.Schema):
         title=_("Release date"),
         description=_("When the first file of the release was uploaded (UTC)."),
         required=False,
+    )
+
+    # Uploads set these; the id and the archives' URLs follow the version.
+    directives.write_permission(
+        **dict.fromkeys(
+            ("version", "requires_python", "compatibility", "release_date"),
+            WRITE_PACKAGING_FIELDS_ID,
+        )
     )
 
 
