@@ -8,6 +8,7 @@ from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.names import version_sort_key
 from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
+from packaging.utils import canonicalize_name
 from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
@@ -113,8 +114,11 @@ class Project(UnorderedContainer):
 
     @property
     def display_name(self) -> str:
-        """Return the name as the project spells it."""
-        return self.title or self.getId()
+        """Return the name as the project spells it (the title), else the id."""
+        title = (self.title or "").strip()
+        if title and canonicalize_name(title) == self.getId():
+            return title
+        return self.getId()
 
     def last_serial(self) -> int:
         """Return the serial of the newest journal entry of this project."""
