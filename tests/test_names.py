@@ -403,3 +403,22 @@ def test_version_sort_key_differs_from_string_order():
 
 def test_version_sort_key_treats_equal_versions_as_equal():
     assert names.version_sort_key("1.0") == names.version_sort_key("1.0.0")
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("1.0", Version("1.0")),
+        ("not-a-version", names.UNPARSABLE_VERSION),
+        (None, names.UNPARSABLE_VERSION),
+    ],
+)
+def test_stored_version(stored, expected):
+    assert names.stored_version(stored) == expected
+
+
+def test_a_stored_invalid_version_sorts_first_as_a_development_release():
+    stored = ["not-a-version", "0.1a1", "2.0", "0.0.1"]
+    ordered = sorted(stored, key=names.version_sort_key)
+    assert ordered == ["not-a-version", "0.0.1", "0.1a1", "2.0"]
+    assert names.maturity(names.stored_version("not-a-version")) == names.DEV

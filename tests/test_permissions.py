@@ -54,6 +54,7 @@ def test_permissions_are_declared_and_granted(portal):
             "Maintainer",
         },
         permissions.ManageMaintainers: {"Manager", "Site Administrator", "Owner"},
+        permissions.WritePackagingFields: set(),
     }
     for permission, expected in roles.items():
         granted = {

@@ -54,6 +54,17 @@ class TestProjects:
         assert not created
         assert list(center.objectIds()) == ["foo-bar"]
 
+    @pytest.mark.parametrize(
+        ("title", "shown"),
+        [("Foo.Bar", "Foo.Bar"), ("<b>Foo</b>", "foo-bar"), ("", "foo-bar")],
+    )
+    def test_display_name_is_a_spelling_of_the_name(self, center, title, shown):
+        project, _created = services.get_or_create_project(
+            center=center, name="Foo.Bar"
+        )
+        project.title = title
+        assert project.display_name == shown
+
     @pytest.mark.parametrize("name", ["simple", "Packages", "pypi", "links", "legacy"])
     def test_names_of_index_urls_are_reserved(self, center, name):
         from collective.psc.exceptions import InvalidName

@@ -463,3 +463,126 @@ def test_cross_site_rest_change_with_basic_credentials(world, headers, refused_)
     else:
         assert answer.status_code == 200, answer.text
         assert review_state(world) == "public"
+
+
+# --- packaging fields: only uploads write them, whatever the role ---
+
+
+def rest(world, auth, method, path, body):
+    site = world["url"].rsplit("/", 1)[0]
+    return requests.request(
+        method,
+        f"{site}/++api++/pypi/{path}",
+        json=body,
+        auth=auth,
+        headers={"Accept": "application/json"},
+        allow_redirects=False,
+        timeout=60,
+    )
+
+
+def the_file(center):
+    [distribution] = center["alices-tool"]["1"].files()
+    return distribution
+
+
+def patch_sha256(world, auth, actor):
+    transaction.begin()
+    file_id = the_file(fresh(world["center"])).getId()
+    answer = rest(
+        world, auth, "PATCH", f"alices-tool/1/{file_id}", {"sha256": "0" * 64}
+    )
+    return answer, lambda center: the_file(center).sha256 == "0" * 64
+
+
+def patch_version(world, auth, actor):
+    answer = rest(world, auth, "PATCH", "alices-tool/1", {"version": "9.9"})
+    return answer, lambda center: center["alices-tool"]["1"].version == "9.9"
+
+
+def patch_license(world, auth, actor):
+    answer = rest(world, auth, "PATCH", "alices-tool", {"license": "Forged"})
+    return answer, lambda center: center["alices-tool"].license == "Forged"
+
+
+def post_file(world, auth, actor):
+    body = {
+        "@type": "DistributionFile",
+        "title": "forged-1.0.tar.gz",
+        "id": "forged-1.0.tar.gz",
+        "filename": "forged-1.0.tar.gz",
+        "package_type": "sdist",
+        "sha256": "0" * 64,
+        "blake2_256": "0" * 64,
+        "size": 1,
+        "storage": "blob",
+        "upload_time": "2020-01-01T00:00:00",
+    }
+    answer = rest(world, auth, "POST", "alices-tool/1", body)
+    return answer, lambda center: len(center["alices-tool"]["1"].objectIds()) != 1
+
+
+def post_release(world, auth, actor):
+    body = {"@type": "SoftwareRelease", "id": "7", "title": "7", "version": "7"}
+    answer = rest(world, auth, "POST", "alices-tool", body)
+    return answer, lambda center: len(center["alices-tool"].objectIds()) != 1
+
+
+def edit_form(field, value):
+    def action(world, auth, actor):
+        answer = form_post(
+            world,
+            auth,
+            actor,
+            "alices-tool/@@edit",
+            {
+                "form.widgets.IBasic.title": "alices-tool",
+                f"form.widgets.{field}": value,
+                "form.buttons.save": "Save",
+            },
+        )
+        return (
+            answer,
+            lambda center: value in str(getattr(center["alices-tool"], field)),
+        )
+
+    return action
+
+
+def patch_categories(world, auth, actor):
+    answer = rest(world, auth, "PATCH", "alices-tool", {"categories": ["Quokkas"]})
+    return answer, lambda center: center["alices-tool"].categories == ["Quokkas"]
+
+
+# Who may edit a project's page (Modify portal content): the rest is refused.
+EDITORS = {"owner", "manager"}
+PACKAGING = {
+    # action: (callable, actors whose change takes effect)
+    "REST PATCH file sha256": (patch_sha256, set()),
+    "REST PATCH release version": (patch_version, set()),
+    "REST PATCH project license": (patch_license, set()),
+    "REST POST DistributionFile": (post_file, set()),
+    "REST POST SoftwareRelease": (post_release, set()),
+    "edit form license": (edit_form("license", "Forged"), set()),
+    "REST PATCH project categories": (patch_categories, EDITORS),
+    "edit form categories": (edit_form("categories", "Quokkas"), EDITORS),
+}
+
+
+@pytest.mark.functional
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("action", list(PACKAGING))
+def test_packaging_fields(world, action, actor):
+    call, allowed = PACKAGING[action]
+    answer, effect = call(world, auth_of(world, actor), actor)
+    transaction.begin()
+    happened = effect(fresh(world["center"]))
+    assert answer.status_code < 500, (answer.status_code, answer.text)
+    if actor in allowed:
+        assert answer.status_code in (200, 204, 302), (answer.status_code, answer.text)
+        assert not refused(answer), answer.headers.get("Location")
+        assert happened, f"{actor} may {action} but nothing changed"
+    else:
+        assert not happened, f"{actor} may not {action}, yet it happened"
+        if actor not in EDITORS:
+            assert refused(answer), (answer.status_code, answer.text)

@@ -180,6 +180,20 @@ def file_id(filename: str) -> str:
     return filename.translate(_ID_ESCAPES)
 
 
+# What a stored version that PEP 440 does not accept (from an old site, an
+# import or code that bypassed uploads) stands for on pages and feeds: it
+# sorts before every release and counts as a development release.
+UNPARSABLE_VERSION = Version("0.dev0")
+
+
+def stored_version(version: str | Version) -> Version:
+    """Return the PEP 440 version of a stored string, or UNPARSABLE_VERSION."""
+    try:
+        return parse_version(version)
+    except (InvalidVersion, AttributeError):
+        return UNPARSABLE_VERSION
+
+
 def version_sort_key(version: str) -> Version:
-    """Return the key that sorts versions in PEP 440 order."""
-    return parse_version(version)
+    """Return the key that sorts stored versions in PEP 440 order."""
+    return stored_version(version)

@@ -323,7 +323,7 @@ def get_or_create_release(*, project: Project, version: str) -> tuple[Release, b
         title=f"{project.display_name} {display}",
         version=display,
     )
-    release = _add(project, release)
+    release = _add(project, release, permission=permissions.UploadDistribution)
     record_change(
         center=project.aq_parent,
         project=project.getId(),
@@ -395,7 +395,9 @@ def add_distribution(
     # Files are added without Zope's object events: nothing catalogues them,
     # they need no intid, relations or workflow, and the events' subscribers
     # were a third of an upload's time. The journal records the addition.
-    distribution = _add(release, distribution, events=False)
+    distribution = _add(
+        release, distribution, events=False, permission=permissions.UploadDistribution
+    )
     center.filenames[filename] = project.getId()
     record_change(
         center=center,
@@ -606,10 +608,23 @@ class CenterChangedEvent(ObjectEvent):
     """A change of a center was recorded in its journal."""
 
 
-def _add(container: Any, content: Any, *, events: bool = True) -> Any:
-    """Add content under its own id (ids are derived, never renamed)."""
+def _add(
+    container: Any,
+    content: Any,
+    *,
+    events: bool = True,
+    permission: str | None = None,
+) -> Any:
+    """Add content under its own id (ids are derived, never renamed).
+
+    Releases and files have an add permission that no role is granted, so
+    that nothing but an upload adds them; the upload names the permission
+    it checks instead.
+    """
     fti = getUtility(IDexterityFTI, name=content.portal_type)
-    if not fti.isConstructionAllowed(container):
+    if permission is not None:
+        _require(permission, container, f"add a {fti.Title()} here")
+    elif not fti.isConstructionAllowed(container):
         raise Forbidden(
             f"User {api.user.get_current().getUserName()!r} is not allowed to add "
             f"a {fti.Title()} here."

@@ -3,6 +3,8 @@
 from collective.psc import _
 from collective.psc.content.base import NotCatalogued
 from collective.psc.interfaces import IDistributionFile
+from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
+from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from zope import schema
@@ -32,6 +34,29 @@ class IDistributionFileSchema(model.Schema):
         title=_("Archive storage"),
         description=_("Name of the storage strategy that holds the archive."),
         required=True,
+    )
+
+    # Every field comes from the archive or its upload; yanking goes through
+    # the release's manage view, which records it in the journal.
+    directives.write_permission(
+        **dict.fromkeys(
+            (
+                "filename",
+                "package_type",
+                "python_tag",
+                "requires_python",
+                "size",
+                "sha256",
+                "blake2_256",
+                "md5",
+                "upload_time",
+                "uploader",
+                "yanked",
+                "yanked_reason",
+                "storage",
+            ),
+            WRITE_PACKAGING_FIELDS_ID,
+        )
     )
 
 

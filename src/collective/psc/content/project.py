@@ -7,6 +7,9 @@ from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.names import version_sort_key
+from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
+from packaging.utils import canonicalize_name
+from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -77,6 +80,28 @@ class IProjectSchema(model.Schema):
         default=[],
     )
 
+    # The newest release's core metadata sets these; categories stay editable.
+    directives.write_permission(
+        **dict.fromkeys(
+            (
+                "long_description",
+                "long_description_content_type",
+                "long_description_html",
+                "project_urls",
+                "license",
+                "license_expression",
+                "classifiers",
+                "keywords",
+                "author",
+                "author_email",
+                "maintainer",
+                "maintainer_email",
+                "compatibility",
+            ),
+            WRITE_PACKAGING_FIELDS_ID,
+        )
+    )
+
 
 @implementer(IProject, IProjectSchema)
 class Project(UnorderedContainer):
@@ -89,8 +114,11 @@ class Project(UnorderedContainer):
 
     @property
     def display_name(self) -> str:
-        """Return the name as the project spells it."""
-        return self.title or self.getId()
+        """Return the name as the project spells it (the title), else the id."""
+        title = (self.title or "").strip()
+        if title and canonicalize_name(title) == self.getId():
+            return title
+        return self.getId()
 
     def last_serial(self) -> int:
         """Return the serial of the newest journal entry of this project."""

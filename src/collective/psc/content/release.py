@@ -6,8 +6,10 @@ from collective.psc.content.base import UnorderedContainer
 from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IRelease
 from collective.psc.names import maturity
-from collective.psc.names import parse_version
+from collective.psc.names import stored_version
+from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
 from packaging.version import Version
+from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -35,6 +37,14 @@ class IReleaseSchema(model.Schema):
         required=False,
     )
 
+    # Uploads set these; the id and the archives' URLs follow the version.
+    directives.write_permission(
+        **dict.fromkeys(
+            ("version", "requires_python", "compatibility", "release_date"),
+            WRITE_PACKAGING_FIELDS_ID,
+        )
+    )
+
 
 @implementer(IRelease, IReleaseSchema)
 class Release(NotCatalogued, UnorderedContainer):
@@ -42,13 +52,13 @@ class Release(NotCatalogued, UnorderedContainer):
 
     @property
     def parsed_version(self) -> Version:
-        """Return the version as a packaging Version."""
-        return parse_version(self.version)
+        """Return the version as a packaging Version, even a stored invalid one."""
+        return stored_version(self.version)
 
     @property
     def maturity(self) -> str:
         """Return dev, alpha, beta, rc or final, derived from the version."""
-        return maturity(self.version)
+        return maturity(self.parsed_version)
 
     @property
     def yanked(self) -> bool:
