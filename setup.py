@@ -79,6 +79,7 @@ setup(
         "Products.GenericSetup",
         "Products.PluggableAuthService",
         "readme_renderer[md]",
+        "requests",
         "tqdm",
         "transaction",
         "trove-classifiers",
@@ -95,6 +96,7 @@ setup(
         "zope.pagetemplate",
         "zope.publisher",
         "zope.schema",
+        "zope.traversing",
     ],
     extras_require={
         "test": [
@@ -106,7 +108,6 @@ setup(
             "plone.testing",
             "pytest",
             "pytest-plone",
-            "requests",
             "twine",
             "uv",
             "zc.buildout",
