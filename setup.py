@@ -107,7 +107,7 @@ setup(
             "plone.app.testing",
             "plone.testing",
             "pytest",
-            "pytest-plone",
+            "pytest-plone>=1",
             "twine",
             "uv",
             "zc.buildout",
