@@ -8,13 +8,24 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' constraints.txt)
 STAMP := $(VENV)/.installed
+VENV61 := .venv-6.1
+STAMP61 := $(VENV61)/.installed
+# The integration and protocol tests that run against Plone 6.1 too; the browser
+# and Apache/nginx tests only run against the main pinned set.
+PLONE61_TESTS ?= tests/content tests/controlpanel tests/feeds \
+	tests/findlinks/test_views.py tests/indexers tests/jsonapi tests/restapi \
+	tests/simple/test_views.py tests/simple/test_cache.py tests/tokens tests/upgrades \
+	tests/upload tests/security/test_matrix.py tests/security/test_bad_requests.py \
+	tests/security/test_methods.py tests/test_claims.py tests/test_names.py \
+	tests/test_services.py tests/test_setup.py tests/test_permissions.py
 
 # Debian packages the tests start themselves: Apache and nginx serve an exported
 # mirror tree, Chromium runs the browser tests.
 SYSTEM_PACKAGES := apache2 nginx chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-packages run test lint format i18n constraints clean
+.PHONY: help install system-packages run test test-plone61 release-check lint format \
+	i18n constraints constraints-6.1 clean
 
 help:
 	@echo "make run     set up everything and serve a site with a software center:"
@@ -27,14 +38,24 @@ help:
 	@echo "make format  format the code with ruff"
 	@echo "make i18n    rebuild the .pot from the code, sync and compile the .po files"
 	@echo "make constraints  re-resolve the pinned dependency set"
+	@echo "make constraints-6.1  re-resolve the pinned Plone 6.1 set"
+	@echo "make test-plone61  run the integration and protocol tests on Plone 6.1"
+	@echo "make release-check  build, check and install the wheel as a user would"
 
 $(STAMP): setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[test,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(STAMP61): setup.py constraints-6.1.txt
+	$(PYTHON) -m venv $(VENV61)
+	$(VENV61)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV61)/bin/uv pip install --python $(VENV61)/bin/python --quiet \
+		-c constraints-6.1.txt -e ".[test]" "Plone==6.1.*" setuptools
+	touch $(STAMP61)
 
 system-packages:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
@@ -51,6 +72,12 @@ run: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-plone61: $(STAMP61)
+	$(VENV61)/bin/python -m pytest $(PLONE61_TESTS) $(PYTEST_ARGS)
+
+release-check: $(STAMP)
+	bash tests/release/check_release.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -72,13 +99,26 @@ i18n: $(STAMP)
 	done
 	$(BIN)/python -m collective.psc.i18n
 
+# The compile starts from the current pins (its output file), so only what must
+# move moves; add UV_ARGS=--upgrade to take the newest versions.
 constraints: $(STAMP)
-	$(BIN)/uv pip compile --universal --python-version 3.11 --no-header \
-		--no-annotate --quiet setup.py --extra test -o constraints.txt.new
+	cp constraints.txt constraints.txt.new
+	$(BIN)/uv pip compile $(UV_ARGS) --universal --python-version 3.11 --no-header \
+		--no-annotate --quiet setup.py --extra test --extra dev -o constraints.txt.new
 	( sed -n '1,2p' constraints.txt; cat constraints.txt.new ) > constraints.txt.tmp
 	rm constraints.txt.new
 	mv constraints.txt.tmp constraints.txt
 	$(BIN)/python -m collective.psc.commands.buildout_versions
 
+constraints-6.1: $(STAMP)
+	[ ! -f constraints-6.1.txt ] || cp constraints-6.1.txt constraints-6.1.txt.new
+	$(BIN)/uv pip compile $(UV_ARGS) --universal --python-version 3.11 --no-header \
+		--no-annotate --quiet setup.py tests/release/plone-6.1.in \
+		--extra test --extra dev -o constraints-6.1.txt.new
+	( echo '# The resolved dependency set of collective.psc on Plone 6.1, made with'; \
+	  echo '# "make constraints-6.1"; "make test-plone61" installs with it.'; \
+	  cat constraints-6.1.txt.new ) > constraints-6.1.txt
+	rm constraints-6.1.txt.new
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) $(VENV61) build dist src/*.egg-info

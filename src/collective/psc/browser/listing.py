@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from plone import api
-from plone.base.utils import munge_search_term
 from plone.batching import Batch
 from plone.memoize import ram
 from Products.Five.browser import BrowserView
@@ -26,6 +25,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import re
+
+
+try:
+    from plone.base.utils import munge_search_term
+except ImportError:  # Plone 6.1 keeps it in the search view's module.
+    from Products.CMFPlone.browser.search import munge_search_term
 
 
 MATURITY_LABELS = {

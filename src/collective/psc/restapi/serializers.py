@@ -9,7 +9,7 @@ from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.restapi import data
-from plone.base.utils import boolean_value
+from plone.restapi.bbb import boolean_value
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.interfaces import ISerializeToJsonSummary
 from plone.restapi.serializer.dxcontent import SerializeFolderToJson
