@@ -117,6 +117,13 @@ def test_import_records_provenance(importer, center):
     [entry] = document["urls"]
     assert entry["provenance"]["sha256"] == origin["sha256"]
     assert entry["url"].startswith(f"{url}/packages/")
+    site = url.rsplit("/", 1)[0]
+    serialized = requests.get(
+        f"{site}/++api++/pypi/upstream-dep/1/{distribution.getId()}", timeout=30
+    ).json()
+    assert serialized["provenance"]["source"] == upstream["url"]
+    local = requests.get(f"{url}/pypi/shared-lib/1.0/json", timeout=30).json()
+    assert local["urls"][0]["provenance"] is None
     page = requests.get(distribution.absolute_url(), timeout=30).text
     assert 'id="psc-file-provenance"' in page
     assert upstream["url"] in page
