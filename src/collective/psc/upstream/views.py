@@ -6,6 +6,7 @@ from collective.psc.browser.manage import ManagerView
 from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import IIndexEndpoint
+from collective.psc.interfaces import IProject
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.views import ArchiveIterator
@@ -128,7 +129,7 @@ class ImportRelease(ManagerView):
 
     def project_name(self) -> str | None:
         """Return the name of the page's project, or None on a center."""
-        return getattr(self.context, "display_name", None)
+        return self.context.display_name if IProject.providedBy(self.context) else None
 
     def import_release(self) -> tuple[str, str]:
         """Import what the form names; on any failure keep nothing of it."""
