@@ -9,6 +9,7 @@ from tests.upload.conftest import BIN
 from tests.upstream.conftest import requested
 from tests.upstream.conftest import StaticIndex
 
+import hashlib
 import json
 import pytest
 import subprocess
@@ -89,3 +90,39 @@ def test_set_and_show_the_upstream_settings(tmp_path):
     refused = psc(instance, "upstream", "set", *center, "--url", "file:///etc/")
     assert refused.returncode == 1
     assert "Give the upstream index as an http or https URL" in refused.stderr
+
+
+def test_import_a_release_and_a_file_url(tmp_path):
+    (tmp_path / "instance").mkdir()
+    instance = new_instance(tmp_path / "instance")
+    index = StaticIndex(tmp_path / "upstream")
+    built = tmp_path / "built"
+    wheel = build_wheel(built, "imported-tool", "1.0")
+    index.publish("imported-tool", wheel)
+    index.publish("other-tool", build_wheel(built, "other-tool", "2.0"))
+    center = ("--center", "/Plone/pypi")
+    with running_nginx(index.root, tmp_path / "nginx") as base:
+        file_url = f"{base}/packages/{wheel.name}"
+        wrong = psc(
+            instance, "upstream", "import", *center, f"{file_url}#sha256={'0' * 64}"
+        )
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        imported = psc(
+            instance, "upstream", "import", *center, f"{file_url}#sha256={digest}"
+        )
+        again = psc(
+            instance, "upstream", "import", *center, f"{file_url}#sha256={digest}"
+        )
+        unset = psc(instance, "upstream", "import", *center, "other-tool==2.0")
+        psc(instance, "upstream", "set", *center, "--url", f"{base}/simple/")
+        by_name = psc(instance, "upstream", "import", *center, "other-tool==2.0")
+    assert wrong.returncode != 0
+    assert "does not have the sha256" in wrong.stderr
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout == f"Imported {wheel.name}.\n"
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to import" in again.stdout
+    assert unset.returncode != 0
+    assert "no upstream index" in unset.stderr
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == "Imported other_tool-2.0-py3-none-any.whl.\n"

@@ -16,6 +16,8 @@ from plone import api
 from plone.protect.authenticator import createToken
 from tests.fixtures.builder import build_wheel
 from tests.functional.client import twine_fields
+from tests.mirroring.servers import free_port
+from tests.mirroring.servers import running
 from tests.upload.conftest import fresh
 from tests.upload.conftest import make_private
 
@@ -23,6 +25,7 @@ import hashlib
 import pytest
 import re
 import requests
+import sys
 import transaction
 
 
@@ -197,6 +200,25 @@ def maintainers(world, auth, actor, project, tmp_path):
     )
 
 
+def import_release(world, auth, actor, project, tmp_path):
+    wheel = build_wheel(tmp_path / "served", project, "4.0")
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    port = free_port()
+    server = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    with running([*server, "-d", str(wheel.parent)], port=port, run_dir=tmp_path):
+        answer = form_post(
+            world,
+            auth,
+            actor,
+            f"{project}/@@import-release",
+            {
+                "form.import": "1",
+                "spec": f"http://127.0.0.1:{port}/{wheel.name}#sha256={digest}",
+            },
+        )
+    return answer, lambda center: "4" in center[project]
+
+
 def tokens_via(path, extra=None):
     def action(world, auth, actor, project, tmp_path):
         before = _token_count(world)
@@ -291,6 +313,11 @@ WRITE = {
     "yank": (yank, "alices-tool", {"owner", "maintainer", "manager"}),
     "delete": (delete, "alices-tool", {"owner", "maintainer", "manager"}),
     "maintainers": (maintainers, "alices-tool", {"owner", "manager"}),
+    "import release": (
+        import_release,
+        "alices-tool",
+        {"owner", "maintainer", "manager"},
+    ),
     "tokens": (tokens_via("@@api-tokens"), "alices-tool", PEOPLE),
     "tokens via simple/..": (
         tokens_via("simple/../@@api-tokens"),
@@ -340,6 +367,11 @@ READ = {
     "journal serials": ("journal/project_serials", set()),
     "upstream file": (f"upstream-files/upstream-tool/{UPSTREAM_WHEEL}", READERS),
     "upstream conflicts": ("@@upstream-conflicts", {"manager"}),
+    "import release form": (
+        "alices-tool/@@import-release",
+        {"maintainer", "owner", "manager"},
+    ),
+    "center import form": ("@@import-release", PAGE_READERS),
     "upstream conflicts json": ("@@upstream-conflicts.json", {"manager"}),
 }
 

@@ -150,3 +150,7 @@ class Gone(PSCError):
     """An ``:action`` that the index will not support any more."""
 
     status = 410
+
+
+class ImportRefused(PSCError):
+    """A release import whose source cannot be read or does not match its hash."""

@@ -74,6 +74,11 @@ class PageHelpers(BrowserView):
         project = self.project()
         return api.user.has_permission(permissions.ManageReleases, obj=project)
 
+    def can_upload(self) -> bool:
+        """Tell whether the user may add releases (upload or import) to this project."""
+        project = self.project()
+        return api.user.has_permission(permissions.UploadDistribution, obj=project)
+
     def maintainers(self) -> list[dict]:
         """Return the users who maintain the project on this index."""
         people = []

@@ -3,6 +3,7 @@
 from collective.psc.browser.formatting import is_web_url
 from collective.psc.browser.project import PageHelpers
 from collective.psc.types import Release
+from collective.psc.upstream.files import provenance
 
 import readme_renderer.rst
 import readme_renderer.txt
@@ -45,6 +46,10 @@ class ReleaseView(PageHelpers):
 
 class FileView(PageHelpers):
     """Show one distribution file and where to download it."""
+
+    def provenance(self) -> dict | None:
+        """Return where the file was imported from, or None for an upload."""
+        return provenance(self.context)
 
     def release(self) -> Release:
         """Return the release of the file."""

@@ -1,6 +1,7 @@
 """The ``psc upstream`` subcommands: a center's upstream settings and conflicts."""
 
 from collective.psc.commands.instance import add_center_argument
+from collective.psc.commands.instance import call_service
 from collective.psc.commands.instance import open_center
 from collective.psc.commands.instance import opened_app
 
@@ -9,7 +10,7 @@ import json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``psc upstream show|set|conflicts`` to the subcommands of ``psc``."""
+    """Add ``psc upstream show|set|conflicts|import`` to the subcommands of ``psc``."""
     upstream = commands.add_parser(
         "upstream", help="configure and report on the upstream indexes of a center"
     )
@@ -53,6 +54,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--json", action="store_true", help="print the report as JSON"
     )
     conflicts.set_defaults(handler=run_conflicts)
+    imported = actions.add_parser(
+        "import",
+        help="import a release from an upstream as a local one, with its provenance",
+    )
+    add_center_argument(imported)
+    imported.add_argument(
+        "spec", help="name==version, or a file URL ending in #sha256=<hex digest>"
+    )
+    imported.set_defaults(handler=run_import)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -124,6 +134,24 @@ def run_conflicts(args: argparse.Namespace) -> int:
     else:
         print_report(report)
     return 1 if report["refused"] else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a release or a file; commit only when every file passed the checks."""
+    from collective.psc.upstream import imports
+
+    import transaction
+
+    with opened_app(args.zope_conf) as app:
+        center = open_center(app, args)
+        stored = call_service(imports.import_spec, center=center, spec=args.spec)
+        filenames = [distribution.filename for distribution in stored]
+        transaction.commit()
+    for filename in filenames:
+        print(f"Imported {filename}.")
+    if not filenames:
+        print("Nothing to import: every file is here already.")
+    return 0
 
 
 def print_report(report: dict) -> None:

@@ -10,6 +10,7 @@ from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Project
 from collective.psc.types import Release
+from collective.psc.upstream.files import provenance
 from datetime import UTC
 
 
@@ -60,6 +61,7 @@ def file_dict(distribution: Distribution, *, center_url: str) -> dict:
         "comment_text": "",
         "has_sig": False,
         "downloads": -1,
+        "provenance": provenance(distribution),
     }
 
 

@@ -11,6 +11,7 @@ from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Project
 from collective.psc.types import Release
+from collective.psc.upstream.files import provenance
 from datetime import UTC
 
 
@@ -68,6 +69,7 @@ def file_fields(distribution: Distribution, *, center_url: str) -> dict:
     return {
         "url": url,
         "core_metadata_url": f"{url}.metadata" if distribution.core_metadata else None,
+        "provenance": provenance(distribution),
     }
 
 

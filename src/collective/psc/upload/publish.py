@@ -3,6 +3,7 @@
 from collective.psc import services
 from collective.psc.controlpanel.settings import classifier_policy
 from collective.psc.exceptions import DuplicateFile
+from collective.psc.names import parse_filename
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Release
@@ -11,6 +12,7 @@ from collective.psc.upload.validation import check_file_metadata
 from collective.psc.upload.validation import check_filename
 from collective.psc.upload.validation import check_form
 from collective.psc.upload.validation import render_description
+from typing import BinaryIO
 
 
 MIB = 1024 * 1024
@@ -54,6 +56,49 @@ def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
         description_html=form_html
         if same_description
         else render_description(file_metadata),
+    )
+    return distribution
+
+
+def publish_archive(
+    *, center: Center, filename: str, stream: BinaryIO, sha256: str
+) -> Distribution:
+    """Store an archive that comes without an upload form, checked as an upload is.
+
+    The archive's own core metadata stands for the form: its name and version
+    must match the filename, as an upload's form must.
+    """
+    policy = classifier_policy()
+    parsed = parse_filename(filename)
+    distribution = services.add_distribution(
+        center=center,
+        filename=filename,
+        stream=stream,
+        digests={"sha256": sha256},
+        max_size=center.upload_size_limit * MIB,
+    )
+    metadata = check_file_metadata(
+        distribution.core_metadata,
+        parsed,
+        form_name=parsed.name,
+        form_version=str(parsed.version),
+        classifier_policy=policy,
+    )
+    form = UploadForm(
+        protocol_version="1",
+        filetype=parsed.package_type,
+        pyversion=parsed.python_tag or "source",
+        comment="",
+        raw={},
+        filename=filename,
+    )
+    check_filename(form, metadata)
+    release = distribution.aq_parent
+    services.apply_release_metadata(
+        project=release.aq_parent,
+        release=release,
+        metadata=metadata,
+        description_html=render_description(metadata),
     )
     return distribution
 

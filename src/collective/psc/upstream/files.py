@@ -114,3 +114,9 @@ def refusals(center: Any) -> list[dict]:
     """Return every recorded refusal, oldest filename first."""
     tree = _tree(center, REFUSALS_ATTRIBUTE, create=False) or {}
     return [dict(item) for item in tree.values()]
+
+
+def provenance(distribution: Any) -> dict | None:
+    """Return where an imported distribution file came from, or None."""
+    value = getattr(aq_base(distribution), "provenance", None)
+    return dict(value) if value else None

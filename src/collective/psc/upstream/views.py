@@ -1,10 +1,16 @@
-"""Serve upstream files at ``<center>/upstream-files/<name>/<filename>``; the report."""
+"""Upstream files at ``<center>/upstream-files/<name>/<file>``, the report, imports."""
 
+from collective.psc import _
+from collective.psc import services
+from collective.psc.browser.manage import ManagerView
 from collective.psc.exceptions import InvalidName
+from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import IIndexEndpoint
+from collective.psc.interfaces import IProject
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.views import ArchiveIterator
+from collective.psc.upstream import imports
 from collective.psc.upstream import service
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
@@ -14,6 +20,7 @@ from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
 import json
+import transaction
 
 
 METADATA_SUFFIX = ".metadata"
@@ -113,3 +120,40 @@ class ConflictsPage(BrowserView):
         """Render the report."""
         self.request.response.setHeader("Cache-Control", "no-store")
         return self.template(report=service.conflicts(self.context))
+
+
+class ImportRelease(ManagerView):
+    """Import a release from an upstream, or a file URL with its sha256: a form."""
+
+    actions = {"form.import": "import_release"}
+
+    def project_name(self) -> str | None:
+        """Return the name of the page's project, or None on a center."""
+        return self.context.display_name if IProject.providedBy(self.context) else None
+
+    def import_release(self) -> tuple[str, str]:
+        """Import what the form names; on any failure keep nothing of it."""
+        spec = self.field("spec")
+        name = self.project_name()
+        if name and "://" not in spec and "==" not in spec:
+            spec = f"{name}=={spec}"
+        center = services.get_center(self.context)
+        try:
+            stored = imports.import_spec(center=center, spec=spec)
+        except PSCError:
+            transaction.doom()
+            raise
+        if not stored:
+            return (
+                _("msg_import_nothing", default="Every file is here already."),
+                self.request.getURL(),
+            )
+        filenames = ", ".join(distribution.filename for distribution in stored)
+        return (
+            _(
+                "msg_imported",
+                default="Imported ${files}.",
+                mapping={"files": filenames},
+            ),
+            stored[0].aq_parent.absolute_url(),
+        )
