@@ -11,6 +11,9 @@ THEME_UNTHEMED_HOSTS = "plone.app.theming.interfaces.IThemeSettings.hostnameBlac
 DISPLAYED_TYPES = "plone.displayed_types"
 DEFAULT_CENTER_ID = "pypi"
 DEFAULT_CENTER_TITLE = "Package index"
+# Plone 6.2 sets up the Classic UI layout in a profile of its own, which
+# Plone 6.1 does not have; it is applied where it exists.
+LAYOUT_PROFILE = "plone.app.layout:default"
 
 
 def create_index(
@@ -18,6 +21,9 @@ def create_index(
 ) -> PloneSite:
     """Apply the profiles, create the center and show the quick start page."""
     site = default_handler(distribution, site, answers)
+    setup = site.portal_setup
+    if any(info["id"] == LAYOUT_PROFILE for info in setup.listProfileInfo()):
+        setup.runAllImportStepsFromProfile(f"profile-{LAYOUT_PROFILE}")
     # The quick start serves 127.0.0.1, which Plone leaves unthemed by default.
     api.portal.set_registry_record(THEME_UNTHEMED_HOSTS, [])
     center_id = answers.get("center_id") or DEFAULT_CENTER_ID
