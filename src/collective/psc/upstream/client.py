@@ -7,11 +7,13 @@ dict the center's own pages are built as, with absolute file URLs.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import BinaryIO
 from urllib.parse import unquote
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
+import hashlib
 import json
 import requests
 
@@ -170,6 +172,17 @@ class LinkParser(HTMLParser):
         if tag == "a" and self._text is not None:
             self.texts.append("".join(self._text).strip())
             self._text = None
+
+
+def download_to(url: str, target: BinaryIO, *, limit: int) -> tuple[str, int]:
+    """Copy a file into ``target`` within ``limit`` bytes; return sha256 and size."""
+    hasher = hashlib.sha256()
+    size = 0
+    for chunk in download(url, limit=limit):
+        hasher.update(chunk)
+        target.write(chunk)
+        size += len(chunk)
+    return hasher.hexdigest(), size
 
 
 def download(url: str, *, limit: int) -> Iterator[bytes]:

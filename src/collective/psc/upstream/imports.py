@@ -29,7 +29,6 @@ from urllib.parse import unquote
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-import hashlib
 import re
 import tempfile
 
@@ -164,16 +163,11 @@ def import_file(*, center: Center, entry: dict) -> Distribution:
 
 
 def _fetch(entry: dict, target: BinaryIO, *, limit: int) -> int:
-    hasher = hashlib.sha256()
-    size = 0
     try:
-        for chunk in client.download(entry["url"], limit=limit):
-            hasher.update(chunk)
-            target.write(chunk)
-            size += len(chunk)
+        sha256, size = client.download_to(entry["url"], target, limit=limit)
     except client.UpstreamError as error:
         raise ImportRefused(f"Nothing was imported: {error}") from None
-    if hasher.hexdigest() != entry["hashes"]["sha256"]:
+    if sha256 != entry["hashes"]["sha256"]:
         raise ImportRefused(
             f"Nothing was imported: {entry['filename']} does not have the sha256 "
             "it should have."

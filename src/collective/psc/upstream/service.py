@@ -31,7 +31,6 @@ from collective.psc.upstream.cache import PAGES
 from typing import Any
 from typing import BinaryIO
 
-import hashlib
 import tempfile
 
 
@@ -282,17 +281,11 @@ def archive(
 
 
 def _download(entry: dict, target: BinaryIO, *, limit: int) -> int:
-    expected = entry["hashes"]["sha256"]
-    hasher = hashlib.sha256()
-    size = 0
     try:
-        for chunk in client.download(entry["url"], limit=limit):
-            hasher.update(chunk)
-            target.write(chunk)
-            size += len(chunk)
+        sha256, size = client.download_to(entry["url"], target, limit=limit)
     except client.UpstreamError as error:
         raise FetchRefused(str(error)) from None
-    if hasher.hexdigest() != expected:
+    if sha256 != entry["hashes"]["sha256"]:
         logger.warning(
             "Refused %s from %s: its bytes do not match the page's sha256.",
             entry["filename"],
