@@ -34,7 +34,7 @@ help:
 	@echo "             (PORT=... HOST=... to change; the login is printed at start)"
 	@echo "make test    set up everything (Debian's apache2, nginx and chromium"
 	@echo "             too) and run the whole test suite"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff check, ruff format --check and mypy (with mypy-zope)"
 	@echo "make format  format the code with ruff"
 	@echo "make i18n    rebuild the .pot from the code, sync and compile the .po files"
 	@echo "make constraints  re-resolve the pinned dependency set"
@@ -82,6 +82,7 @@ release-check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
@@ -108,7 +109,7 @@ constraints: $(STAMP)
 	( sed -n '1,2p' constraints.txt; cat constraints.txt.new ) > constraints.txt.tmp
 	rm constraints.txt.new
 	mv constraints.txt.tmp constraints.txt
-	$(BIN)/python -m collective.psc.commands.buildout_versions
+	$(BIN)/python tests/release/buildout_versions.py
 
 constraints-6.1: $(STAMP)
 	[ ! -f constraints-6.1.txt ] || cp constraints-6.1.txt constraints-6.1.txt.new

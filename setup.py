@@ -118,6 +118,8 @@ setup(
             "zc.buildout",
         ],
         "dev": [
+            "mypy",
+            "mypy-zope",
             "ruff",
         ],
     },

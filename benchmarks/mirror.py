@@ -75,30 +75,26 @@ class Instance:
 
     def upload(self, center, name: str, version: str) -> float:
         """Upload one wheel and commit; return the seconds it took."""
-        from collective.psc import services
+        from collective.psc.services import archives
 
         import transaction
 
         filename, data = wheel_bytes(self.scratch, name, version)
         start = time.perf_counter()
-        services.add_distribution(
-            center=center, filename=filename, stream=io.BytesIO(data)
-        )
+        archives.add_archive(center=center, filename=filename, stream=io.BytesIO(data))
         transaction.commit()
         return time.perf_counter() - start
 
 
 def grow(instance: Instance, center, start: int, stop: int) -> None:
     """Add projects ``start`` to ``stop``, one wheel each, 100 per commit."""
-    from collective.psc import services
+    from collective.psc.services import archives
 
     import transaction
 
     for number in range(start, stop):
         filename, data = wheel_bytes(instance.scratch, f"bench-{number:05d}", "1.0")
-        services.add_distribution(
-            center=center, filename=filename, stream=io.BytesIO(data)
-        )
+        archives.add_archive(center=center, filename=filename, stream=io.BytesIO(data))
         if number % 100 == 99:
             transaction.commit()
     transaction.commit()

@@ -44,10 +44,11 @@ def build_wheels(directory: Path, prefix: str, count: int, size: int) -> list[Pa
 
 def measure(zope_conf: Path, var: Path, wheels: dict[str, list[Path]]) -> dict:
     """Add every wheel to the center of its storage; return seconds per storage."""
-    from collective.psc import services
     from collective.psc.commands.instance import ensure_center
     from collective.psc.commands.instance import login_as
     from collective.psc.commands.instance import opened_app
+    from collective.psc.services import archives
+    from collective.psc.services.centers import set_storage
     from zope.component.hooks import setSite
     from zope.globalrequest import setRequest
 
@@ -64,7 +65,7 @@ def measure(zope_conf: Path, var: Path, wheels: dict[str, list[Path]]) -> dict:
         centers["filesystem"], _created = ensure_center(
             site, center_id="pypi-fs", title="Filesystem index"
         )
-        services.set_storage(
+        set_storage(
             center=centers["filesystem"],
             name="filesystem",
             path=str(var / "archives"),
@@ -76,7 +77,7 @@ def measure(zope_conf: Path, var: Path, wheels: dict[str, list[Path]]) -> dict:
                 path = wheels[name][n]
                 start = time.perf_counter()
                 with path.open("rb") as stream:
-                    services.add_distribution(
+                    archives.add_archive(
                         center=centers[name], filename=path.name, stream=stream
                     )
                 transaction.commit()

@@ -1,13 +1,13 @@
 """The buildout's [versions] stays generated from constraints.txt."""
 
-from collective.psc.commands.buildout_versions import main
-from collective.psc.commands.buildout_versions import RECIPE_VERSIONS
-from collective.psc.commands.buildout_versions import render_versions_section
-from collective.psc.commands.buildout_versions import replace_versions_section
-from collective.psc.commands.buildout_versions import versions_from_constraints
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from pathlib import Path
+from tests.release.buildout_versions import main
+from tests.release.buildout_versions import RECIPE_VERSIONS
+from tests.release.buildout_versions import render_versions_section
+from tests.release.buildout_versions import replace_versions_section
+from tests.release.buildout_versions import versions_from_constraints
 
 import io
 import pytest

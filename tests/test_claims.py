@@ -1,8 +1,10 @@
 """The name-claim policy: names without files, deleted names, reserved names."""
 
-from collective.psc import claims
-from collective.psc import services
 from collective.psc.exceptions import Forbidden
+from collective.psc.names import valid_name_pattern
+from collective.psc.services import claims
+from collective.psc.services import maintainers
+from collective.psc.services import projects
 from plone import api
 
 import pytest
@@ -16,7 +18,7 @@ def members(portal):
 
 def create_as(user, center, name, **kwargs):
     with api.env.adopt_user(username=user):
-        return services.get_or_create_project(center=center, name=name, **kwargs)
+        return projects.get_or_create_project(center=center, name=name, **kwargs)
 
 
 def test_first_upload_claims_a_new_name(center, members):
@@ -30,7 +32,7 @@ def test_a_name_without_file_needs_the_permission(center, members):
         create_as("alice", center, "alices-tool", with_file=False)
     assert "alices-tool" not in center
     with api.env.adopt_roles(["Site Administrator"]):
-        project, created = services.get_or_create_project(
+        project, created = projects.get_or_create_project(
             center=center, name="alices-tool", with_file=False
         )
     assert created
@@ -45,8 +47,10 @@ def test_register_on_an_existing_project_needs_no_new_claim(center, members):
 def test_deleted_name_stays_with_its_maintainers(center, members):
     project, _created = create_as("alice", center, "alices-tool")
     with api.env.adopt_user(username="alice"):
-        services.add_maintainer(project=project, user_id="bob")
-        services.delete_project(center=center, name="alices-tool")
+        maintainers.add_maintainer(project=project, user_id="bob")
+        projects.delete_project(
+            project=projects.get_project(center=center, name="alices-tool")
+        )
     remembered = claims.deleted_name(center=center, name="alices-tool")
     assert remembered["users"] == ("alice", "bob")
     api.user.create(email="eve@example.org", username="eve", password="x" * 10)
@@ -60,8 +64,10 @@ def test_deleted_name_stays_with_its_maintainers(center, members):
 def test_manager_may_claim_a_deleted_name(center, members):
     create_as("alice", center, "alices-tool")
     with api.env.adopt_roles(["Manager"]):
-        services.delete_project(center=center, name="alices-tool")
-        _project, created = services.get_or_create_project(
+        projects.delete_project(
+            project=projects.get_project(center=center, name="alices-tool")
+        )
+        _project, created = projects.get_or_create_project(
             center=center, name="alices-tool"
         )
     assert created
@@ -80,7 +86,7 @@ def test_reserved_patterns(center, members):
     _project, created = create_as("alice", center, "other-tool")
     assert created
     with api.env.adopt_roles(["Manager"]):
-        _project, created = services.get_or_create_project(
+        _project, created = projects.get_or_create_project(
             center=center, name="acme-tools"
         )
     assert created
@@ -98,7 +104,7 @@ def test_reserved_patterns(center, members):
     ],
 )
 def test_valid_pattern(pattern, valid):
-    assert claims.valid_pattern(pattern) is valid
+    assert valid_name_pattern(pattern) is valid
 
 
 @pytest.mark.parametrize(

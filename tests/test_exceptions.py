@@ -1,7 +1,7 @@
 """Service errors: English for clients and the command line, translated on pages."""
 
-from collective.psc import services
 from collective.psc.exceptions import ProjectNotFound
+from collective.psc.services import projects
 from zope.i18n import translate
 
 import pytest
@@ -9,7 +9,7 @@ import pytest
 
 def test_error_message_is_english_and_its_translatable_is_german(center):
     with pytest.raises(ProjectNotFound) as raised:
-        services.get_project(center=center, name="no-such-project")
+        projects.get_project(center=center, name="no-such-project")
     error = raised.value
     assert error.message == "There is no project 'no-such-project' in this index."
     assert str(error) == error.message

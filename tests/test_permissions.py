@@ -1,8 +1,10 @@
 """Who may do what in a center: roles, local roles, public and private centers."""
 
 from collective.psc import permissions
-from collective.psc import services
 from collective.psc.exceptions import Forbidden
+from collective.psc.services import archives
+from collective.psc.services import projects
+from collective.psc.services import releases
 from plone import api
 from plone.app.testing import logout
 from tests.fixtures.builder import build_wheel
@@ -13,9 +15,7 @@ import pytest
 
 def upload(center, path):
     with open(path, "rb") as stream:
-        return services.add_distribution(
-            center=center, filename=path.name, stream=stream
-        )
+        return archives.add_archive(center=center, filename=path.name, stream=stream)
 
 
 def next_request(context):
@@ -91,7 +91,13 @@ def test_other_member_cannot_upload_until_maintainer(center, members, tmp_path):
         assert not api.user.has_permission(
             permissions.ManageMaintainers, obj=center["alices-tool"]
         )
-        services.yank(center=center, name="alices-tool", version="2.0", reason="oops")
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=center, name="alices-tool"),
+                version="2.0",
+            ),
+            reason="oops",
+        )
     with api.env.adopt_user(username="alice"):
         assert api.user.has_permission(
             permissions.ManageMaintainers, obj=center["alices-tool"]
@@ -105,9 +111,16 @@ def test_maintainer_of_one_project_cannot_touch_another(center, members, tmp_pat
     api.user.grant_roles(username="bob", obj=center["one"], roles=["Maintainer"])
     with api.env.adopt_user(username="bob"):
         with pytest.raises(Forbidden):
-            services.delete_project(center=center, name="two")
+            projects.delete_project(
+                project=projects.get_project(center=center, name="two")
+            )
         with pytest.raises(Forbidden):
-            services.yank(center=center, name="two", version="1.0")
+            releases.yank(
+                release=releases.get_release(
+                    project=projects.get_project(center=center, name="two"),
+                    version="1.0",
+                )
+            )
     assert "two" in center
 
 

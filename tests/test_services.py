@@ -2,7 +2,6 @@
 
 from Acquisition import aq_base
 from collective.psc import journal
-from collective.psc import services
 from collective.psc.exceptions import DigestMismatch
 from collective.psc.exceptions import DuplicateFile
 from collective.psc.exceptions import FileExists
@@ -10,6 +9,14 @@ from collective.psc.exceptions import FileNotFound
 from collective.psc.exceptions import FileTooLarge
 from collective.psc.exceptions import InvalidFilename
 from collective.psc.exceptions import ProjectNotFound
+from collective.psc.metadata import plone_compatibility
+from collective.psc.services import archives
+from collective.psc.services import base
+from collective.psc.services import centers
+from collective.psc.services import distributions
+from collective.psc.services import maintainers
+from collective.psc.services import projects
+from collective.psc.services import releases
 from collective.psc.storage import get_storage
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
@@ -22,7 +29,7 @@ import zipfile
 
 def upload(center, path, **kwargs):
     with open(path, "rb") as stream:
-        return services.add_distribution(
+        return archives.add_archive(
             center=center, filename=path.name, stream=stream, **kwargs
         )
 
@@ -42,14 +49,14 @@ def actions(center):
 class TestProjects:
     @pytest.mark.parametrize("spelling", ["Foo_Bar", "foo.bar", "foo-bar", "FOO__bar"])
     def test_every_spelling_finds_one_project(self, center, spelling):
-        project, created = services.get_or_create_project(center=center, name="Foo.Bar")
+        project, created = projects.get_or_create_project(center=center, name="Foo.Bar")
         assert created
         assert project.getId() == "foo-bar"
         assert project.display_name == "Foo.Bar"
-        assert aq_base(services.find_project(center=center, name=spelling)) is aq_base(
+        assert aq_base(projects.find_project(center=center, name=spelling)) is aq_base(
             project
         )
-        again, created = services.get_or_create_project(center=center, name=spelling)
+        again, created = projects.get_or_create_project(center=center, name=spelling)
         assert aq_base(again) is aq_base(project)
         assert not created
         assert list(center.objectIds()) == ["foo-bar"]
@@ -59,7 +66,7 @@ class TestProjects:
         [("Foo.Bar", "Foo.Bar"), ("<b>Foo</b>", "foo-bar"), ("", "foo-bar")],
     )
     def test_display_name_is_a_spelling_of_the_name(self, center, title, shown):
-        project, _created = services.get_or_create_project(
+        project, _created = projects.get_or_create_project(
             center=center, name="Foo.Bar"
         )
         project.title = title
@@ -70,22 +77,22 @@ class TestProjects:
         from collective.psc.exceptions import InvalidName
 
         with pytest.raises(InvalidName, match="is reserved"):
-            services.get_or_create_project(center=center, name=name)
+            projects.get_or_create_project(center=center, name=name)
         assert list(center.objectIds()) == []
 
     def test_creator_is_owner(self, center):
-        project, _ = services.get_or_create_project(center=center, name="demo")
-        assert "Owner" in project.get_local_roles_for_userid(services.current_user_id())
+        project, _ = projects.get_or_create_project(center=center, name="demo")
+        assert "Owner" in project.get_local_roles_for_userid(base.current_user_id())
 
     def test_missing_project(self, center):
         with pytest.raises(ProjectNotFound, match="no project 'nope'"):
-            services.get_project(center=center, name="nope")
+            projects.get_project(center=center, name="nope")
 
     def test_update_only_changed_fields(self, center):
-        project, _ = services.get_or_create_project(center=center, name="demo")
-        assert services.update_project(project=project, fields={"license": "MIT"})
+        project, _ = projects.get_or_create_project(center=center, name="demo")
+        assert projects.update_project(project=project, fields={"license": "MIT"})
         assert project.license == "MIT"
-        assert not services.update_project(project=project, fields={"license": "MIT"})
+        assert not projects.update_project(project=project, fields={"license": "MIT"})
         assert [entry.action for entry in center.journal.entries()] == [
             journal.CREATE_PROJECT,
             journal.UPDATE_PROJECT,
@@ -97,19 +104,19 @@ class TestReleases:
         "first,second", [("1.0", "1.0.0"), ("1.0", "1"), ("2.0rc1", "2.0.0-RC1")]
     )
     def test_equal_versions_are_one_release(self, center, first, second):
-        project, _ = services.get_or_create_project(center=center, name="demo")
-        release, created = services.get_or_create_release(
+        project, _ = projects.get_or_create_project(center=center, name="demo")
+        release, created = releases.get_or_create_release(
             project=project, version=first
         )
         assert created
-        same, created = services.get_or_create_release(project=project, version=second)
+        same, created = releases.get_or_create_release(project=project, version=second)
         assert aq_base(same) is aq_base(release)
         assert not created
 
     def test_releases_sort_by_version_not_string(self, center):
-        project, _ = services.get_or_create_project(center=center, name="demo")
+        project, _ = projects.get_or_create_project(center=center, name="demo")
         for version in ["1.9", "1.10", "1.10rc1", "1.10.dev1", "1.10.post1", "0.9"]:
-            services.get_or_create_release(project=project, version=version)
+            releases.get_or_create_release(project=project, version=version)
         assert [release.version for release in project.releases()] == [
             "1.10.post1",
             "1.10",
@@ -132,13 +139,13 @@ class TestReleases:
         ],
     )
     def test_maturity_from_version(self, center, version, maturity):
-        project, _ = services.get_or_create_project(center=center, name="demo")
-        release, _ = services.get_or_create_release(project=project, version=version)
+        project, _ = projects.get_or_create_project(center=center, name="demo")
+        release, _ = releases.get_or_create_release(project=project, version=version)
         assert release.maturity == maturity
 
     def test_local_version_release_id(self, center):
-        project, _ = services.get_or_create_project(center=center, name="demo")
-        release, _ = services.get_or_create_release(
+        project, _ = projects.get_or_create_project(center=center, name="demo")
+        release, _ = releases.get_or_create_release(
             project=project, version="1.0+abc.5"
         )
         assert release.getId() == "1_abc.5"
@@ -163,7 +170,7 @@ class TestAddDistribution:
         assert item.upload_time is not None
         assert item.storage == "blob"
         assert release.release_date == item.upload_time
-        with services.open_archive(item) as archive:
+        with archives.open_archive(item) as archive:
             assert archive.read() == data
 
     def test_core_metadata_is_kept_byte_for_byte(self, center, wheel):
@@ -178,7 +185,8 @@ class TestAddDistribution:
         sdist = build_sdist(tmp_path, "foo-bar", "1.0.0")
         upload(center, wheel)
         upload(center, sdist)
-        files = services.list_files(center=center, name="Foo.Bar")
+        project = projects.get_project(center=center, name="Foo.Bar")
+        files = [item for release in project.releases() for item in release.files()]
         assert sorted(item.filename for item in files) == sorted(
             [wheel.name, sdist.name]
         )
@@ -209,7 +217,9 @@ class TestAddDistribution:
 
     def test_deleted_filename_is_not_reused(self, center, wheel):
         upload(center, wheel)
-        services.delete_file(center=center, filename=wheel.name)
+        distributions.delete_file(
+            distribution=distributions.get_file(center=center, filename=wheel.name)
+        )
         with pytest.raises(FileExists):
             upload(center, wheel)
 
@@ -234,7 +244,7 @@ class TestAddDistribution:
 
     def test_refused_file_creates_nothing(self, center):
         with pytest.raises(InvalidFilename):
-            services.add_distribution(
+            archives.add_archive(
                 center=center, filename="foo-1.0.exe", stream=io.BytesIO(b"MZ")
             )
         assert list(center.objectIds()) == []
@@ -251,14 +261,23 @@ class TestYankAndDelete:
     def test_yank_release_and_unyank(self, center, tmp_path, wheel):
         upload(center, wheel)
         upload(center, build_sdist(tmp_path, "foo_bar", "1.0"))
-        yanked = services.yank(
-            center=center, name="foo_bar", version="1.0.0", reason="broken"
+        yanked = releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=center, name="foo_bar"),
+                version="1.0.0",
+            ),
+            reason="broken",
         )
         assert len(yanked) == 2
         release = center["foo-bar"]["1"]
         assert release.yanked
         assert {item.yanked_reason for item in release.files()} == {"broken"}
-        services.unyank(center=center, name="foo-bar", version="1.0")
+        releases.unyank(
+            release=releases.get_release(
+                project=projects.get_project(center=center, name="foo-bar"),
+                version="1.0",
+            )
+        )
         assert not release.yanked
         assert {item.yanked_reason for item in release.files()} == {None}
         assert [entry.action for entry in center.journal.entries()][-2:] == [
@@ -269,10 +288,11 @@ class TestYankAndDelete:
     def test_yank_one_file(self, center, tmp_path, wheel):
         upload(center, wheel)
         upload(center, build_sdist(tmp_path, "foo_bar", "1.0"))
-        services.yank(
-            center=center,
-            name="foo-bar",
-            version="1.0",
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=center, name="foo-bar"),
+                version="1.0",
+            ),
             filename=wheel.name,
             reason="x",
         )
@@ -280,19 +300,33 @@ class TestYankAndDelete:
         assert [item.yanked for item in release.files()].count(True) == 1
         assert not release.yanked
         with pytest.raises(FileNotFound):
-            services.yank(center=center, name="foo-bar", version="1.0", filename="nope")
+            releases.yank(
+                release=releases.get_release(
+                    project=projects.get_project(center=center, name="foo-bar"),
+                    version="1.0",
+                ),
+                filename="nope",
+            )
 
     def test_delete_file_release_project(self, center, tmp_path, wheel):
         upload(center, wheel)
         upload(center, build_wheel(tmp_path, "foo_bar", "2.0"))
-        item = services.get_file(center=center, filename=wheel.name)
+        item = distributions.get_file(center=center, filename=wheel.name)
         storage = get_storage(item.storage)
-        services.delete_file(center=center, filename=wheel.name)
+        distributions.delete_file(
+            distribution=distributions.get_file(center=center, filename=wheel.name)
+        )
         assert not storage.exists(item, center=center)
-        assert services.find_file(center=center, filename=wheel.name) is None
-        services.delete_release(center=center, name="foo-bar", version="2")
+        assert distributions.find_file(center=center, filename=wheel.name) is None
+        releases.delete_release(
+            release=releases.get_release(
+                project=projects.get_project(center=center, name="foo-bar"), version="2"
+            )
+        )
         assert list(center["foo-bar"].objectIds()) == ["1"]
-        services.delete_project(center=center, name="Foo_Bar")
+        projects.delete_project(
+            project=projects.get_project(center=center, name="Foo_Bar")
+        )
         assert "foo-bar" not in center
         assert [entry.action for entry in center.journal.entries()][-3:] == [
             journal.REMOVE_FILE,
@@ -302,18 +336,20 @@ class TestYankAndDelete:
 
     def test_deleted_project_keeps_its_serial(self, center, wheel):
         upload(center, wheel)
-        services.delete_project(center=center, name="foo-bar")
+        projects.delete_project(
+            project=projects.get_project(center=center, name="foo-bar")
+        )
         assert center.journal.project_serial("foo-bar") == center.journal.last_serial
 
 
 def test_center_stats(portal, center, tmp_path, wheel):
     upload(center, wheel)
     upload(center, build_wheel(tmp_path, "other", "3.0"))
-    stats = services.center_stats(center=center)
+    stats = centers.center_stats(center=center)
     assert stats.projects == 2
     assert stats.files == 2
     assert stats.last_serial == center.journal.last_serial
-    assert [found.getId() for found in services.find_centers(site=portal)] == ["pypi"]
+    assert [found.getId() for found in centers.find_centers(site=portal)] == ["pypi"]
 
 
 class TestMaintainers:
@@ -329,17 +365,17 @@ class TestMaintainers:
         with api.env.adopt_user(username="alice"):
             upload(center, wheel)
             project = center["foo-bar"]
-            services.add_maintainer(project=project, user_id="bob")
+            maintainers.add_maintainer(project=project, user_id="bob")
             with pytest.raises(UserNotFound):
-                services.add_maintainer(project=project, user_id="nobody")
-        assert services.list_maintainers(project=project) == {
+                maintainers.add_maintainer(project=project, user_id="nobody")
+        assert maintainers.list_maintainers(project=project) == {
             "alice": ["Owner"],
             "bob": ["Maintainer"],
         }
         with api.env.adopt_user(username="bob"), pytest.raises(Forbidden):
-            services.remove_maintainer(project=project, user_id="alice")
-        services.remove_maintainer(project=project, user_id="bob")
-        assert services.list_maintainers(project=project) == {"alice": ["Owner"]}
+            maintainers.remove_maintainer(project=project, user_id="alice")
+        maintainers.remove_maintainer(project=project, user_id="bob")
+        assert maintainers.list_maintainers(project=project) == {"alice": ["Owner"]}
 
 
 @pytest.mark.parametrize(
@@ -352,15 +388,15 @@ class TestMaintainers:
     ],
 )
 def test_plone_compatibility(classifiers, expected):
-    assert services.plone_compatibility(classifiers) == expected
+    assert plone_compatibility(classifiers) == expected
 
 
 def test_newest_final_release_speaks_for_the_project(center, tmp_path):
     from packaging.metadata import Metadata
 
-    project, _ = services.get_or_create_project(center=center, name="demo")
+    project, _ = projects.get_or_create_project(center=center, name="demo")
     for version, summary in (("1.0", "one"), ("2.0b1", "beta"), ("1.5", "final")):
-        release, _ = services.get_or_create_release(project=project, version=version)
+        release, _ = releases.get_or_create_release(project=project, version=version)
         metadata = Metadata.from_raw(
             {
                 "metadata_version": "2.4",
@@ -369,8 +405,8 @@ def test_newest_final_release_speaks_for_the_project(center, tmp_path):
                 "summary": summary,
             }
         )
-        services.apply_release_metadata(
-            project=project, release=release, metadata=metadata, description_html=None
+        releases.apply_release_metadata(
+            release=release, metadata=metadata, description_html=None
         )
     assert project.description == "final"
     assert project["2b1"].description == "beta"

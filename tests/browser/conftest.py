@@ -1,6 +1,7 @@
 """Fixtures of the page tests: projects published through the service layer."""
 
-from collective.psc import services
+from collective.psc.services import archives
+from collective.psc.services import releases
 from collective.psc.upload.validation import render_description
 from packaging.metadata import Metadata
 from pathlib import Path
@@ -43,13 +44,12 @@ EASYFORM = {
 def publish(center, path: Path):
     """Upload an archive as twine would: the file, then its metadata."""
     with open(path, "rb") as stream:
-        distribution = services.add_distribution(
+        distribution = archives.add_archive(
             center=center, filename=path.name, stream=stream
         )
     metadata = Metadata.from_email(distribution.core_metadata, validate=False)
     release = distribution.aq_parent
-    services.apply_release_metadata(
-        project=release.aq_parent,
+    releases.apply_release_metadata(
         release=release,
         metadata=metadata,
         description_html=render_description(metadata),

@@ -5,7 +5,7 @@ Chromium runs headless with its own network features off. Screenshots of the
 listing, a project and a release are kept in ``test-artifacts/browser/``.
 """
 
-from collective.psc import services
+from collective.psc.services import maintainers
 from pathlib import Path
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
@@ -38,7 +38,7 @@ def site(portal_server, tmp_path):  # noqa: F811
             password=MAINTAINER[1],
             properties={"fullname": "Maria Maintainer"},
         )
-        services.add_maintainer(
+        maintainers.add_maintainer(
             project=center["collective-easyform-extra"], user_id=MAINTAINER[0]
         )
     transaction.commit()

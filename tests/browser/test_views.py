@@ -1,7 +1,7 @@
 """The pages rendered in an integration layer, and who may use the maintainer tools."""
 
 from AccessControl import Unauthorized
-from collective.psc import services
+from collective.psc.services import maintainers
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
@@ -215,7 +215,7 @@ def test_anonymous_cannot_reach_the_maintainer_tools(examples, path, view):
 
 def test_maintainer_manages_releases_but_not_maintainers(examples, members):
     project = examples["collective-easyform-extra"]
-    services.add_maintainer(project=project, user_id="bob")
+    maintainers.add_maintainer(project=project, user_id="bob")
     next_request(project)
     with api.env.adopt_user(username="bob"):
         html = render(project, "@@psc-project")

@@ -1,10 +1,10 @@
 """The content types: where each may be added and what it computes."""
 
-from collective.psc import services
 from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.interfaces import ISoftwareCenter
+from collective.psc.services import archives
 from plone import api
 from plone.api.exc import InvalidParameterError
 from plone.dexterity.interfaces import IDexterityFTI
@@ -16,9 +16,7 @@ import pytest
 
 def upload(center, path):
     with open(path, "rb") as stream:
-        return services.add_distribution(
-            center=center, filename=path.name, stream=stream
-        )
+        return archives.add_archive(center=center, filename=path.name, stream=stream)
 
 
 @pytest.mark.parametrize(

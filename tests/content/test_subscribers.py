@@ -1,7 +1,10 @@
 """Removals and edits made outside the service layer reach the journal and storage."""
 
 from collective.psc import journal
-from collective.psc import services
+from collective.psc.services import archives
+from collective.psc.services import distributions
+from collective.psc.services import projects
+from collective.psc.services import releases
 from collective.psc.simple import data
 from plone import api
 from tests.fixtures.builder import build_wheel
@@ -33,8 +36,9 @@ def fresh(center):
 
 def paths_of(center, name: str) -> list:
     return [
-        services.archive_path(item)
-        for item in services.list_files(center=center, name=name)
+        archives.archive_path(item)
+        for release in projects.get_project(center=center, name=name).releases()
+        for item in release.files()
     ]
 
 
@@ -64,8 +68,8 @@ def test_release_deleted_in_plone_is_journaled_once(filled):
     center = filled
     serial = center.journal.last_serial
     project = center["alpha"]
-    release = services.find_release(project=project, version="1.0")
-    [path] = [services.archive_path(item) for item in release.files()]
+    release = releases.find_release(project=project, version="1.0")
+    [path] = [archives.archive_path(item) for item in release.files()]
     with api.env.adopt_roles(["Manager"]):
         project.manage_delObjects([release.getId()])
     transaction.commit()
@@ -82,12 +86,20 @@ def test_release_deleted_in_plone_is_journaled_once(filled):
 def test_service_deletes_write_one_entry_each(filled):
     center = filled
     serial = center.journal.last_serial
-    [wheel] = services.find_release(project=center["beta"], version="2.0").files()
+    [wheel] = releases.find_release(project=center["beta"], version="2.0").files()
     filename = wheel.filename
     with api.env.adopt_roles(["Manager"]):
-        services.delete_file(center=center, filename=filename)
-        services.delete_release(center=center, name="beta", version="1.0")
-        services.delete_project(center=center, name="alpha")
+        distributions.delete_file(
+            distribution=distributions.get_file(center=center, filename=filename)
+        )
+        releases.delete_release(
+            release=releases.get_release(
+                project=projects.get_project(center=center, name="beta"), version="1.0"
+            )
+        )
+        projects.delete_project(
+            project=projects.get_project(center=center, name="alpha")
+        )
     transaction.commit()
     center = fresh(center)
     assert actions_since(center, serial) == [
@@ -95,7 +107,7 @@ def test_service_deletes_write_one_entry_each(filled):
         (journal.REMOVE_RELEASE, "beta", "1.0", ""),
         (journal.REMOVE_PROJECT, "alpha", "", ""),
     ]
-    assert services.find_file(center=center, filename=filename) is None
+    assert distributions.find_file(center=center, filename=filename) is None
 
 
 def test_aborted_removal_leaves_journal_and_archives(filled):
@@ -117,7 +129,7 @@ def test_edits_are_journaled_so_cached_pages_renew(filled):
     project = center["alpha"]
     project.title = "Alpha, renamed"
     notify(ObjectModifiedEvent(project))
-    notify(ObjectModifiedEvent(services.find_release(project=project, version="1.0")))
+    notify(ObjectModifiedEvent(releases.find_release(project=project, version="1.0")))
     transaction.commit()
     center = fresh(center)
     assert actions_since(center, serial) == [

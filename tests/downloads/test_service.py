@@ -1,6 +1,6 @@
 """Counting the downloads of log lines: a pure function, as a table."""
 
-from collective.psc.downloads.service import count_downloads
+from collective.psc.downloads.counts import count_downloads
 from tests.downloads.test_logs import DIGEST
 from tests.downloads.test_logs import line
 from tests.downloads.test_logs import SDIST

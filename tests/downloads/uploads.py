@@ -7,9 +7,9 @@ Usage: python uploads.py ZOPE_CONF ARCHIVE...
 Prints each uploaded file's path below the center, by filename, as JSON.
 """
 
-from collective.psc import services
 from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
+from collective.psc.services.archives import add_archive
 from collective.psc.simple.data import file_path
 from pathlib import Path
 from plone import api
@@ -32,7 +32,7 @@ def main(argv: list[str]) -> None:
         center = site["pypi"]
         for archive in map(Path, archives):
             with api.env.adopt_roles(["Manager"]), archive.open("rb") as stream:
-                distribution = services.add_distribution(
+                distribution = add_archive(
                     center=center, filename=archive.name, stream=stream
                 )
             transaction.commit()

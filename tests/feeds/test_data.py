@@ -1,8 +1,11 @@
 """Which releases a feed shows, built from the journal and the content."""
 
-from collective.psc import services
 from collective.psc.feeds import data
 from collective.psc.journal import Journal
+from collective.psc.services import archives
+from collective.psc.services import distributions
+from collective.psc.services import projects
+from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
@@ -20,9 +23,7 @@ def center(portal):
 
 def upload(center, path):
     with open(path, "rb") as stream:
-        return services.add_distribution(
-            center=center, filename=path.name, stream=stream
-        )
+        return archives.add_archive(center=center, filename=path.name, stream=stream)
 
 
 def titles(entries):
@@ -84,8 +85,12 @@ def test_releases_without_files_are_left_out(center, tmp_path):
     distribution = upload(center, build_wheel(tmp_path, "Alpha", "1.0"))
     upload(center, build_wheel(tmp_path, "Alpha", "2.0"))
     project = center["alpha"]
-    services.get_or_create_release(project=project, version="3.0")
-    services.delete_file(center=center, filename=distribution.filename)
+    releases.get_or_create_release(project=project, version="3.0")
+    distributions.delete_file(
+        distribution=distributions.get_file(
+            center=center, filename=distribution.filename
+        )
+    )
     assert titles(data.center_entries(center, center_url="")) == ["Alpha 2.0"]
     assert titles(data.project_entries(project, center_url="")) == ["Alpha 2.0"]
 
@@ -93,7 +98,7 @@ def test_releases_without_files_are_left_out(center, tmp_path):
 def test_deleted_projects_leave_the_feed(center, tmp_path):
     upload(center, build_wheel(tmp_path, "Alpha", "1.0"))
     upload(center, build_wheel(tmp_path, "Beta", "1.0"))
-    services.delete_project(center=center, name="alpha")
+    projects.delete_project(project=projects.get_project(center=center, name="alpha"))
     assert titles(data.center_entries(center, center_url="")) == ["Beta 1.0"]
 
 

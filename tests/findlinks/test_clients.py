@@ -5,12 +5,13 @@ download the wheel once and upload it into the center beside the demo
 projects, so that each buildout reads nothing but the center.
 """
 
-from collective.psc import services
-from collective.psc.commands.buildout_versions import RECIPE_VERSIONS
-from collective.psc.tokens.service import create_token
+from collective.psc.services import projects
+from collective.psc.services import releases
+from collective.psc.tokens.store import create_token
 from pathlib import Path
 from plone import api
 from tests.fixtures.builder import build_wheel
+from tests.release.buildout_versions import RECIPE_VERSIONS
 from tests.upload.conftest import BIN
 from tests.upload.conftest import fresh
 from tests.upload.conftest import make_private
@@ -131,7 +132,12 @@ def imports_demo(directory: Path) -> str:
 def yank(center, version):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        services.yank(center=fresh(center), name="demo-pkg", version=version)
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                version=version,
+            )
+        )
     transaction.commit()
 
 

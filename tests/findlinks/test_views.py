@@ -1,6 +1,7 @@
 """The flat find-links pages over a real WSGI server."""
 
-from collective.psc import services
+from collective.psc.services import projects
+from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
@@ -94,7 +95,12 @@ def test_yanked_files_are_left_out_and_the_etag_changes(center, client, uploaded
     assert get(url, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        services.yank(center=fresh(center), name="demo-pkg", version="2.0")
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                version="2.0",
+            )
+        )
     transaction.commit()
     for page in (url, f"{client.center_url}/links/demo-pkg/"):
         answer = get(page, **{"If-None-Match": first.headers["ETag"]})

@@ -9,9 +9,10 @@ Usage: python concurrent_uploads.py ZOPE_CONF SITE_ID CENTER_ID DIR [DIR ...]
 (one directory of archives per thread).
 """
 
-from collective.psc import services
 from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
+from collective.psc.services import archives
+from collective.psc.services import distributions
 from pathlib import Path
 from Testing.makerequest import makerequest
 from ZODB.POSException import ConflictError
@@ -47,7 +48,7 @@ def upload_all(db, site_id, center_id, paths, barrier, report):
                 manager.begin()
                 try:
                     with path.open("rb") as stream:
-                        services.add_distribution(
+                        archives.add_archive(
                             center=center, filename=path.name, stream=stream
                         )
                     manager.commit()
@@ -93,7 +94,7 @@ def main(argv: list[str]) -> None:
         files = []
         for paths in groups:
             for path in paths:
-                item = services.find_file(center=center, filename=path.name)
+                item = distributions.find_file(center=center, filename=path.name)
                 if item is None:
                     continue
                 files.append(
@@ -101,7 +102,7 @@ def main(argv: list[str]) -> None:
                         "filename": item.filename,
                         "sha256": item.sha256,
                         "tid": u64(item._p_serial),
-                        "stored": services.open_archive(item).read()
+                        "stored": archives.open_archive(item).read()
                         == path.read_bytes(),
                     }
                 )

@@ -7,10 +7,10 @@ Usage: python instance_script.py ZOPE_CONF setup
        python instance_script.py ZOPE_CONF upstream URL [RESERVED_PATTERN]
 """
 
-from collective.psc import services
 from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
-from collective.psc.tokens.service import authenticate_token
+from collective.psc.services import projects
+from collective.psc.tokens.store import authenticate_token
 from pathlib import Path
 from plone import api
 from zope.component.hooks import setSite
@@ -26,7 +26,7 @@ def setup(center) -> None:
     for name in ("alice", "bob"):
         api.user.create(email=f"{name}@example.org", username=name, password="x" * 9)
     with api.env.adopt_user(username="alice"):
-        services.get_or_create_project(center=center, name="alices-tool")
+        projects.get_or_create_project(center=center, name="alices-tool")
     transaction.commit()
 
 

@@ -1,9 +1,10 @@
 """Catalog indexes of projects: value functions, and uploads keeping them current."""
 
-from collective.psc import services
 from collective.psc.indexers.project import category_values
 from collective.psc.indexers.project import classifier_values
 from collective.psc.indexers.project import compatibility_values
+from collective.psc.services import projects
+from collective.psc.services import releases
 from plone import api
 from tests.browser.conftest import publish
 from tests.fixtures.builder import build_wheel
@@ -134,9 +135,17 @@ def test_deleting_the_newest_release_moves_the_listing_back(center, tmp_path):
     publish(center, build_wheel(tmp_path, "demo", "2.0a1"))
     publish(center, build_wheel(tmp_path, "demo", "1.1"))
     assert brain(center, "demo").psc_latest_version == "1.1"
-    services.delete_release(center=center, name="demo", version="1.1")
+    releases.delete_release(
+        release=releases.get_release(
+            project=projects.get_project(center=center, name="demo"), version="1.1"
+        )
+    )
     assert brain(center, "demo").psc_latest_version == "1.0"
-    services.delete_release(center=center, name="demo", version="1.0")
+    releases.delete_release(
+        release=releases.get_release(
+            project=projects.get_project(center=center, name="demo"), version="1.0"
+        )
+    )
     found = brain(center, "demo")
     assert found.psc_latest_version == "2.0a1"
     assert found.psc_maturity == "alpha"
@@ -156,8 +165,8 @@ def test_downloads_are_indexed_only_once_counted(center, tmp_path):
 
 
 def test_project_without_files_is_sorted_by_its_creation(center):
-    project, _created = services.get_or_create_project(center=center, name="later")
-    services.get_or_create_release(project=project, version="1.0")
+    project, _created = projects.get_or_create_project(center=center, name="later")
+    releases.get_or_create_release(project=project, version="1.0")
     project.reindexObject()
     found = brain(center, "later")
     assert found.psc_latest_version == "1.0"

@@ -1,7 +1,8 @@
 """PyPI's JSON API over a real WSGI server."""
 
-from collective.psc import services
-from collective.psc.tokens.service import create_token
+from collective.psc.services import projects
+from collective.psc.services import releases
+from collective.psc.tokens.store import create_token
 from datetime import datetime
 from plone import api
 from tests.fixtures.builder import build_sdist
@@ -65,8 +66,12 @@ def get(url, **headers):
 def yank(center, version, reason=""):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        services.yank(
-            center=fresh(center), name="demo-pkg", version=version, reason=reason
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                version=version,
+            ),
+            reason=reason,
         )
     transaction.commit()
 

@@ -4,8 +4,8 @@ The Apache and nginx tests use the server fixtures of the upload, simple and
 find-links tests: a center in the layer's WSGI server and what is uploaded.
 """
 
-from collective.psc import services
 from collective.psc.mirroring.writer import Tree
+from collective.psc.services import archives
 from plone import api
 from tests.findlinks.test_clients import published  # noqa: F401
 from tests.findlinks.test_clients import recipe  # noqa: F401
@@ -50,7 +50,7 @@ def mirrored(functional, tree):
 def upload(into, path):
     """Upload an archive into a center as a Manager and commit."""
     with api.env.adopt_roles(["Manager"]), open(path, "rb") as stream:
-        distribution = services.add_distribution(
+        distribution = archives.add_archive(
             center=into, filename=path.name, stream=stream
         )
     transaction.commit()

@@ -7,8 +7,10 @@ uv and buildout install from Apache, and a table of Accept headers gets the
 same answer from both.
 """
 
-from collective.psc import services
 from collective.psc.mirroring.sync import verify
+from collective.psc.services import distributions
+from collective.psc.services import projects
+from collective.psc.services import releases
 from tests.findlinks.test_clients import buildout_from_index
 from tests.mirroring.conftest import change
 from tests.mirroring.servers import ACCEPT_HEADERS
@@ -59,22 +61,20 @@ def test_tree_follows_uploads_yanks_and_deletes(
     center, client, center_tree, published, apache, venv
 ):
     assert not verify(fresh(center), center_tree)
-    change(
-        services.yank,
-        center=fresh(center),
-        name="demo-pkg",
-        version="2.0",
-        reason="bad",
-    )
+    project = projects.get_project(center=fresh(center), name="demo-pkg")
+    release = releases.get_release(project=project, version="2.0")
+    change(releases.yank, release=release, reason="bad")
     assert not verify(fresh(center), center_tree)
     pip = pip_install(venv, f"{apache}/simple/", "demo-pkg")
     assert pip.returncode == 0, pip.stdout + pip.stderr
     assert "demo_pkg-1.0-py3-none-any.whl" in pip.stdout
     wheel = published[2].name
-    change(services.delete_file, center=fresh(center), filename=wheel)
+    distribution = distributions.get_file(center=fresh(center), filename=wheel)
+    change(distributions.delete_file, distribution=distribution)
     assert not verify(fresh(center), center_tree)
     assert wheel not in get(f"{apache}/simple/demo-pkg/", None).text
-    change(services.delete_project, center=fresh(center), name="demo-lib")
+    project = projects.get_project(center=fresh(center), name="demo-lib")
+    change(projects.delete_project, project=project)
     assert not verify(fresh(center), center_tree)
     assert requests.get(f"{apache}/simple/demo-lib/", timeout=30).status_code == 404
 

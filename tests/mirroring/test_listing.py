@@ -1,9 +1,9 @@
 """The project list a tree keeps between exports: it follows the journal."""
 
-from collective.psc import services
 from collective.psc.mirroring import listing
 from collective.psc.mirroring.sync import resync
 from collective.psc.mirroring.sync import verify
+from collective.psc.services import projects
 from collective.psc.simple import data
 from collective.psc.simple import render
 from tests.fixtures.builder import build_wheel
@@ -37,10 +37,10 @@ def test_kept_list_follows_new_projects_releases_and_deletes(mirrored, tree, tmp
     ]
     upload(mirrored, build_wheel(tmp_path / "4", "beta", "2.0"))
     assert_exported_as_live(mirrored, tree)
-    change(services.delete_project, center=mirrored, name="beta")
+    change(projects.delete_project, project=mirrored["beta"])
     assert_exported_as_live(mirrored, tree)
-    change(services.delete_project, center=mirrored, name="alpha")
-    change(services.delete_project, center=mirrored, name="gamma")
+    change(projects.delete_project, project=mirrored["alpha"])
+    change(projects.delete_project, project=mirrored["gamma"])
     assert_exported_as_live(mirrored, tree)
     assert not verify(mirrored, tree)
 
@@ -51,7 +51,7 @@ def test_list_left_behind_catches_up(mirrored, tree, tmp_path):
     upload(mirrored, build_wheel(tmp_path / "1", "alpha", "1.0"))
     older = copy.deepcopy(listing.LISTS[tree.root])
     upload(mirrored, build_wheel(tmp_path / "2", "beta", "1.0"))
-    change(services.delete_project, center=mirrored, name="alpha")
+    change(projects.delete_project, project=mirrored["alpha"])
     listing.LISTS[tree.root] = older
     upload(mirrored, build_wheel(tmp_path / "3", "beta", "2.0"))
     assert_exported_as_live(mirrored, tree)

@@ -1,9 +1,12 @@
 """The export after each commit: what it writes, and what an abort does not."""
 
-from collective.psc import services
 from collective.psc.mirroring import export
 from collective.psc.mirroring.sync import verify
 from collective.psc.mirroring.writer import STATUS_FILE
+from collective.psc.services import archives
+from collective.psc.services import distributions
+from collective.psc.services import projects
+from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
@@ -45,7 +48,7 @@ def test_upload_exports_pages_files_and_status(mirrored, tree, tmp_path):
 
 def test_archives_are_hard_links_of_the_stored_blobs(mirrored, tree, tmp_path):
     distribution = upload(mirrored, build_wheel(tmp_path, "demo", "1.0"))
-    stored = services.archive_path(distribution)
+    stored = archives.archive_path(distribution)
     exported = tree.root / export.data.file_path(distribution)
     assert stored is not None
     assert os.stat(stored).st_ino == exported.stat().st_ino
@@ -58,7 +61,7 @@ def test_aborted_transaction_writes_nothing(mirrored, tree, tmp_path):
         api.env.adopt_roles(["Manager"]),
         open(build_wheel(tmp_path, "demo", "2.0"), "rb") as stream,
     ):
-        services.add_distribution(
+        archives.add_archive(
             center=mirrored, filename="demo-2.0-py3-none-any.whl", stream=stream
         )
     transaction.abort()
@@ -88,7 +91,7 @@ def test_yank_and_delete_update_the_tree(mirrored, tree, tmp_path):
     wheel = upload(mirrored, build_wheel(tmp_path, "demo", "1.0"))
     sdist = upload(mirrored, build_sdist(tmp_path, "demo", "1.0"))
     kept = upload(mirrored, build_wheel(tmp_path, "demo", "2.0"))
-    change(services.yank, center=mirrored, name="demo", version="2.0", reason="bad")
+    change(releases.yank, release=mirrored["demo"]["2"], reason="bad")
     page = json.loads(tree.read("simple/demo/index.v1_json"))
     assert {entry["filename"]: entry["yanked"] for entry in page["files"]} == {
         wheel.filename: False,
@@ -97,11 +100,11 @@ def test_yank_and_delete_update_the_tree(mirrored, tree, tmp_path):
     }
     assert 'data-yanked="bad"' in tree.read("simple/demo/index.html").decode()
     gone = export.data.file_path(wheel)
-    change(services.delete_file, center=mirrored, filename=wheel.filename)
+    change(distributions.delete_file, distribution=wheel)
     assert not (tree.root / gone).exists()
     assert not (tree.root / f"{gone}.metadata").exists()
     assert not (tree.root / gone).parent.exists()
-    change(services.delete_project, center=mirrored, name="demo")
+    change(projects.delete_project, project=mirrored["demo"])
     assert not (tree.root / "simple/demo").exists()
     assert not (tree.root / "packages").exists() or not any(
         (tree.root / "packages").iterdir()

@@ -1,6 +1,7 @@
 """plone.restapi over a real WSGI server: serialisers, @psc-project, permissions."""
 
-from collective.psc import services
+from collective.psc.services import projects
+from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
@@ -108,8 +109,12 @@ def test_file_serialises_its_index_url(client, uploaded):
 def test_psc_project_returns_the_page_data(center, client, uploaded):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        services.yank(
-            center=fresh(center), name="demo-pkg", version="3.0b1", reason="Broken."
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                version="3.0b1",
+            ),
+            reason="Broken.",
         )
     transaction.commit()
     answer = get(f"{client.center_url}/demo-pkg/@psc-project")

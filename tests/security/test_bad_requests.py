@@ -103,7 +103,7 @@ def test_reserved_ids_as_project_names(center, client, tmp_path, name):
 
 
 def test_deleted_filename_gets_its_own_message(center, client, tmp_path):
-    from collective.psc import services
+    from collective.psc.services import distributions
     from plone import api
 
     import transaction
@@ -112,7 +112,11 @@ def test_deleted_filename_gets_its_own_message(center, client, tmp_path):
     assert client.upload(wheel).status == 200
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        services.delete_file(center=fresh(center), filename=wheel.name)
+        distributions.delete_file(
+            distribution=distributions.get_file(
+                center=fresh(center), filename=wheel.name
+            )
+        )
     transaction.commit()
     other = build_wheel(tmp_path / "b", "demo-pkg", "1.0", summary="Rebuilt.")
     answer = client.upload(other)

@@ -8,8 +8,8 @@ private, so the read routes show what each actor may see as well.
 
 from collective.psc.simple.data import file_path
 from collective.psc.storage import get_storage
-from collective.psc.tokens.service import create_token
-from collective.psc.tokens.service import list_tokens
+from collective.psc.tokens.store import create_token
+from collective.psc.tokens.store import list_tokens
 from collective.psc.upstream.files import pin
 from collective.psc.upstream.files import UpstreamFile
 from plone import api

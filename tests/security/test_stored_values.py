@@ -5,7 +5,7 @@ a version that is not PEP 440 or a title with markup; the pages answer
 without a server error and show the title as text.
 """
 
-from collective.psc import services
+from collective.psc.services import archives
 from plone import api
 from tests.fixtures.builder import build_wheel
 from tests.upload.conftest import fresh
@@ -25,7 +25,7 @@ def stored(center, tmp_path):
     transaction.begin()
     center = fresh(center)
     with api.env.adopt_roles(["Manager"]), open(wheel, "rb") as stream:
-        services.add_distribution(center=center, filename=wheel.name, stream=stream)
+        archives.add_archive(center=center, filename=wheel.name, stream=stream)
         project = center["odd-tool"]
         project.title = TITLE
         project.reindexObject()

@@ -1,6 +1,7 @@
 """What pip and uv choose from a center: yanks, Requires-Python, upload times."""
 
-from collective.psc import services
+from collective.psc.services import projects
+from collective.psc.services import releases as release_service
 from plone import api
 from tests.fixtures.builder import build_wheel
 from tests.simple.test_views import run
@@ -87,8 +88,12 @@ def test_uv_compile_fetches_only_metadata(center, client, releases, tmp_path):
 def yank_2(center):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        services.yank(
-            center=fresh(center), name="demo-pkg", version="2.0", reason="bad"
+        release_service.yank(
+            release=release_service.get_release(
+                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                version="2.0",
+            ),
+            reason="bad",
         )
     transaction.commit()
 

@@ -99,11 +99,16 @@ def test_project_page_html_yank_and_etag(center, client, uploaded):
     wrapped = f'"x{first.headers["ETag"][1:-1]}x"'
     assert get(url, **{"If-None-Match": wrapped}).status_code == 200
     transaction.begin()
-    from collective.psc import services
+    from collective.psc.services import projects
+    from collective.psc.services import releases
 
     with api.env.adopt_roles(["Manager"]):
-        services.yank(
-            center=fresh(center), name="demo-pkg", version="2.0", reason="bad"
+        releases.yank(
+            release=releases.get_release(
+                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                version="2.0",
+            ),
+            reason="bad",
         )
     transaction.commit()
     second = get(url, **{"If-None-Match": first.headers["ETag"]})

@@ -1,6 +1,6 @@
 """Fixtures of the storage tests: committed centers on each storage strategy."""
 
-from collective.psc import services
+from collective.psc.services.archives import add_archive
 from collective.psc.storage.recovery import list_contents
 from pathlib import Path
 from plone import api
@@ -47,9 +47,7 @@ def make_center(functional_portal, archives):
 def upload(center, path: Path):
     """Add an archive to a center through the service layer."""
     with open(path, "rb") as stream:
-        return services.add_distribution(
-            center=center, filename=path.name, stream=stream
-        )
+        return add_archive(center=center, filename=path.name, stream=stream)
 
 
 @pytest.fixture

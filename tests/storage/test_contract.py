@@ -4,8 +4,9 @@ Real commits, aborts and conflicts on the functional layer's database; the
 files each built-in strategy leaves on disk are counted before and after.
 """
 
-from collective.psc import services
 from collective.psc.interfaces import IArchiveStorage
+from collective.psc.services import archives as archive_service
+from collective.psc.services import distributions
 from collective.psc.storage import get_storage
 from collective.psc.storage import storage_names
 from plone.dexterity.utils import createContent
@@ -49,14 +50,14 @@ def test_round_trip_through_a_commit(make_center, wheel, name):
     assert item.storage == name
     transaction.commit()
     center = fresh(center)
-    item = services.get_file(center=center, filename=wheel.name)
+    item = distributions.get_file(center=center, filename=wheel.name)
     storage = get_storage(name)
     assert storage.exists(item, center=center)
-    with services.open_archive(item) as archive:
+    with archive_service.open_archive(item) as archive:
         assert archive.read() == data
         archive.seek(10)
         assert archive.read(5) == data[10:15]
-    path = services.archive_path(item)
+    path = archive_service.archive_path(item)
     if path is not None:
         assert path.read_bytes() == data
 
@@ -109,7 +110,7 @@ def test_abort_leaves_nothing(make_center, archives, wheel, name):
     upload(center, wheel)
     transaction.abort()
     center = fresh(center)
-    assert services.find_file(center=center, filename=wheel.name) is None
+    assert distributions.find_file(center=center, filename=wheel.name) is None
     assert disk_state(center, archives) == before
 
 
@@ -145,8 +146,8 @@ def test_retry_after_conflict_leaves_one_archive(make_center, archives, wheel, n
     assert attempts == 2
     center = fresh(center)
     assert center.title == "Index, attempt 2"
-    item = services.get_file(center=center, filename=wheel.name)
-    with services.open_archive(item) as archive:
+    item = distributions.get_file(center=center, filename=wheel.name)
+    with archive_service.open_archive(item) as archive:
         assert archive.read() == wheel.read_bytes()
     after = disk_state(center, archives)
     assert after["temporary"] == []
@@ -183,20 +184,24 @@ def test_delete_happens_only_on_commit(make_center, archives, wheel, name):
     transaction.commit()
     center = fresh(center)
     committed = disk_state(center, archives)
-    services.delete_file(center=center, filename=wheel.name)
+    distributions.delete_file(
+        distribution=distributions.get_file(center=center, filename=wheel.name)
+    )
     transaction.abort()
     center = fresh(center)
-    item = services.get_file(center=center, filename=wheel.name)
-    with services.open_archive(item) as archive:
+    item = distributions.get_file(center=center, filename=wheel.name)
+    with archive_service.open_archive(item) as archive:
         assert archive.read() == wheel.read_bytes()
     assert disk_state(center, archives) == committed
 
     storage = get_storage(name)
-    services.delete_file(center=center, filename=wheel.name)
+    distributions.delete_file(
+        distribution=distributions.get_file(center=center, filename=wheel.name)
+    )
     assert not storage.exists(item, center=center)
     transaction.commit()
     center = fresh(center)
-    assert services.find_file(center=center, filename=wheel.name) is None
+    assert distributions.find_file(center=center, filename=wheel.name) is None
     after = disk_state(center, archives)
     assert after["archives"] == after["temporary"] == []
     # Blob files go when the database is packed.

@@ -4,9 +4,10 @@ A crash is reproduced by putting files in the state a killed process leaves
 them in (renamed by hand, or unlocked) and then running the recovery.
 """
 
-from collective.psc import services
 from collective.psc.content.center import ISoftwareCenterSchema
 from collective.psc.exceptions import StorageUnavailable
+from collective.psc.services import archives as archive_service
+from collective.psc.services import distributions
 from collective.psc.storage import get_storage
 from collective.psc.storage.filesystem import ArchiveFiles
 from collective.psc.storage.filesystem import DELETING
@@ -47,8 +48,8 @@ def committed(make_center, wheel):
     upload(center, wheel)
     transaction.commit()
     center = fresh(center)
-    item = services.get_file(center=center, filename=wheel.name)
-    return center, services.archive_path(item)
+    item = distributions.get_file(center=center, filename=wheel.name)
+    return center, archive_service.archive_path(item)
 
 
 def test_archives_are_addressed_by_sha256(committed, archives, wheel):
@@ -67,7 +68,7 @@ def test_archives_are_final_only_after_the_commit(make_center, archives, wheel):
     assert len(contents.temporary) == 1
     assert contents.temporary[0].rsplit(".", 2)[0].endswith(f"/{wheel.name}")
     assert contents.temporary[0].endswith(".pending")
-    assert services.archive_path(item) is None
+    assert archive_service.archive_path(item) is None
     transaction.commit()
     contents = list_contents(archives)
     assert len(contents.archives) == 1
@@ -157,8 +158,8 @@ def test_crash_between_database_commit_and_rename(committed, archives):
     center, path = committed
     pending = temporary_name(path, "0" * 32, PENDING)
     os.replace(path, pending)
-    item = services.get_file(center=center, filename=path.name)
-    with services.open_archive(item) as archive:
+    item = distributions.get_file(center=center, filename=path.name)
+    with archive_service.open_archive(item) as archive:
         assert archive.read() == pending.read_bytes()
     recovery = recover(archives, loader(center))
     assert recovery.finished == [path.relative_to(archives).as_posix()]
@@ -204,7 +205,9 @@ def test_crash_during_a_delete(committed, archives):
     assert path.is_file()
     # Deleted and committed, the process dies before removing the file.
     center = fresh(center)
-    services.delete_file(center=center, filename=path.name)
+    distributions.delete_file(
+        distribution=distributions.get_file(center=center, filename=path.name)
+    )
     aside = next(archives.rglob(f"*.{DELETING}"))
     kept = aside.read_bytes()
     transaction.commit()

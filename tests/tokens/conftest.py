@@ -1,6 +1,6 @@
 """Fixtures of the token tests: site members, a project, a server layer."""
 
-from collective.psc import services
+from collective.psc.services import projects
 from plone import api
 from pytest_plone import fixtures_factory
 from tests.tokens.server import TOKENS_SERVER_TESTING
@@ -24,7 +24,7 @@ def members(portal):
 def project(center, members):
     """Return the project 'alices-tool', owned by alice."""
     with api.env.adopt_user(username="alice"):
-        project, _created = services.get_or_create_project(
+        project, _created = projects.get_or_create_project(
             center=center, name="Alices-Tool"
         )
     return project

@@ -7,10 +7,10 @@ The stand-in is published as ``<center>/file_upload`` (the path a POST with
 
 from collective.psc.exceptions import Forbidden
 from collective.psc.interfaces import IIndexEndpoint
-from collective.psc.services import current_user_id
+from collective.psc.services.base import current_user_id
 from collective.psc.testing import FIXTURE
-from collective.psc.tokens.service import check_token_scope
-from collective.psc.tokens.service import token_scope
+from collective.psc.tokens.store import check_token_scope
+from collective.psc.tokens.store import token_scope
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import PloneSandboxLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE

@@ -4,10 +4,10 @@
 with the user the request was authenticated as and its token's scope.
 """
 
-from collective.psc import services
-from collective.psc.tokens.service import create_token
-from collective.psc.tokens.service import list_tokens
-from collective.psc.tokens.service import revoke_token
+from collective.psc.services import projects
+from collective.psc.tokens.store import create_token
+from collective.psc.tokens.store import list_tokens
+from collective.psc.tokens.store import revoke_token
 from plone import api
 from tests.tokens.conftest import PASSWORD
 from tests.tokens.server import IWhoAmICenter
@@ -54,7 +54,7 @@ def site(token_server):
     center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
     alsoProvides(center, IWhoAmICenter)
     with api.env.adopt_user(username="alice"):
-        services.get_or_create_project(center=center, name="alices-tool")
+        projects.get_or_create_project(center=center, name="alices-tool")
         info, token = create_token(center=center, user_id="alice")
         scoped_info, scoped = create_token(
             center=center, user_id="alice", project="alices-tool"

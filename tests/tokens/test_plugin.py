@@ -5,9 +5,9 @@ from collective.psc.simple.views import SimpleIndex
 from collective.psc.tokens.plugin import endpoint_center
 from collective.psc.tokens.plugin import install_plugin
 from collective.psc.tokens.plugin import PLUGIN_ID
-from collective.psc.tokens.service import create_token
-from collective.psc.tokens.service import REQUEST_KEY
-from collective.psc.tokens.service import revoke_token
+from collective.psc.tokens.store import create_token
+from collective.psc.tokens.store import REQUEST_KEY
+from collective.psc.tokens.store import revoke_token
 from plone import api
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from zope.component import getMultiAdapter

@@ -1,9 +1,9 @@
 """The @@api-tokens page: create once-shown tokens, list and revoke them."""
 
-from collective.psc import services
-from collective.psc.tokens.service import authenticate_token
-from collective.psc.tokens.service import create_token
-from collective.psc.tokens.service import list_tokens
+from collective.psc.services import projects
+from collective.psc.tokens.store import authenticate_token
+from collective.psc.tokens.store import create_token
+from collective.psc.tokens.store import list_tokens
 from plone import api
 from plone.testing.zope import Browser
 from tests.tokens.conftest import PASSWORD
@@ -25,9 +25,9 @@ def center(token_server):
         api.user.create(email=f"{name}@example.org", username=name, password=PASSWORD)
     center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
     with api.env.adopt_user(username="alice"):
-        services.get_or_create_project(center=center, name="Alices-Tool")
+        projects.get_or_create_project(center=center, name="Alices-Tool")
     with api.env.adopt_user(username="bob"):
-        services.get_or_create_project(center=center, name="bobs-tool")
+        projects.get_or_create_project(center=center, name="bobs-tool")
     transaction.commit()
     return center
 

@@ -1,6 +1,7 @@
 """Upgrading a site from profile version 1000 to 1001."""
 
-from collective.psc import services
+from collective.psc.services import archives
+from collective.psc.services import releases
 from collective.psc.upgrades.v1001 import LISTING_INDEXES
 from plone import api
 from plone.registry.interfaces import IRegistry
@@ -21,7 +22,7 @@ def old_site(portal, tmp_path):
     center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
     wheel = build_wheel(tmp_path, "Old.Project", "1.0")
     with open(wheel, "rb") as stream:
-        services.add_distribution(center=center, filename=wheel.name, stream=stream)
+        archives.add_archive(center=center, filename=wheel.name, stream=stream)
     catalog = api.portal.get_tool("portal_catalog")
     processQueue()
     # Version 1000 did not index a project's summary as its text.
@@ -44,7 +45,7 @@ def test_upgrade_to_1001(old_site):
     catalog = api.portal.get_tool("portal_catalog")
     assert set(LISTING_INDEXES) <= set(catalog.indexes())
     project = old_site.pypi["old-project"]
-    maturity = services.newest_release(project=project).maturity
+    maturity = releases.newest_release(project=project).maturity
     [brain] = catalog(psc_maturity=maturity, psc_downloads=0)
     assert brain.getId == "old-project"
     [brain] = catalog(SearchableText="quokka")

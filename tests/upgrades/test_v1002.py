@@ -6,9 +6,9 @@ releases and files addable by uploads only and give centers the upstream
 indexes behavior.
 """
 
-from collective.psc import claims
 from collective.psc import permissions
-from collective.psc import services
+from collective.psc.services import archives
+from collective.psc.services import claims
 from collective.psc.upstream.behaviors import IUpstreamIndexes
 from plone import api
 from tests.fixtures.builder import build_wheel
@@ -80,6 +80,6 @@ def test_uploads_still_add_releases_after_the_upgrade(old_site, tmp_path):
     center = api.content.create(container=old_site, type="SoftwareCenter", id="pypi")
     wheel = build_wheel(tmp_path, "after-upgrade", "1.0")
     with open(wheel, "rb") as stream:
-        services.add_distribution(center=center, filename=wheel.name, stream=stream)
+        archives.add_archive(center=center, filename=wheel.name, stream=stream)
     [distribution] = center["after-upgrade"]["1"].files()
     assert distribution.filename == wheel.name

@@ -249,7 +249,7 @@ def test_parallel_uploads_into_one_release_all_land(center, client, tmp_path):
 
 
 def test_twine_with_project_scoped_token(center, client, tmp_path):
-    from collective.psc.tokens.service import create_token
+    from collective.psc.tokens.store import create_token
     from plone import api
 
     alice_wheel = build_wheel(tmp_path / "a", "alices-tool", "1.0")

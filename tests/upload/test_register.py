@@ -1,6 +1,6 @@
 """``:action=submit`` (twine register): the token scope and the name-claim policy."""
 
-from collective.psc.tokens.service import create_token
+from collective.psc.tokens.store import create_token
 from plone import api
 from tests.fixtures.builder import build_wheel
 from tests.functional.client import twine_fields

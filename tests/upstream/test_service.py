@@ -1,7 +1,7 @@
 """The merge policy: which names the upstream is asked for, on a real center."""
 
 from collective.psc.upstream.behaviors import upstream_settings
-from collective.psc.upstream.service import may_fetch
+from collective.psc.upstream.proxy import may_fetch
 
 import pytest
 

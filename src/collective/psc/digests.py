@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from collective.psc.exceptions import DigestMismatch
 from collective.psc.exceptions import FileTooLarge
+from typing import Any
 from typing import BinaryIO
 
 import hashlib
@@ -19,7 +20,7 @@ class Digests:
 
     def __init__(self) -> None:
         self.size = 0
-        self._hashes = {
+        self._hashes: dict[str, Any] = {
             "sha256": hashlib.sha256(),
             "blake2_256": hashlib.blake2b(digest_size=32),
             "md5": hashlib.md5(usedforsecurity=False),

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from collections.abc import Iterator
+from typing import Any
 from typing import BinaryIO
 from zope.interface import Attribute
 from zope.interface import Interface
@@ -20,6 +21,11 @@ class ISoftwareCenter(Interface):
 class IProject(Interface):
     """A project: one PEP 503 name in a center, holding its releases."""
 
+    display_name = Attribute("The project's name as its uploads spell it.")
+
+    def releases() -> list:
+        """Return the releases, newest version first."""
+
 
 class IRelease(Interface):
     """A release: one PEP 440 version of a project, holding its files."""
@@ -27,6 +33,8 @@ class IRelease(Interface):
 
 class IDistributionFile(Interface):
     """One archive (wheel or sdist) of a release."""
+
+    filename = Attribute("The archive's filename, which is never used again.")
 
 
 class IIndexEndpoint(Interface):
@@ -105,3 +113,15 @@ class IJournal(Interface):
 
 class ICenterChangedEvent(IObjectEvent):
     """A change of a center (its ``object``) was recorded in its journal."""
+
+
+class IArchiveRecords(Interface):
+    """Where a center records stored archives by filename.
+
+    Subscription adapters of a center: its distribution files, and the files
+    fetched from upstream indexes. The storage asks them which archive paths
+    are in use (recovery, ``psc storage verify``).
+    """
+
+    def find(filename: str) -> Any:
+        """Return the object that records the archive of a filename, or None."""

@@ -1,6 +1,7 @@
 """Read the core metadata file (METADATA, PKG-INFO) out of an archive."""
 
 from collective.psc.exceptions import ArchiveTooLarge
+from collective.psc.names import parse_version
 from collective.psc.names import ParsedFilename
 from collective.psc.names import SDIST
 from packaging.metadata import parse_email
@@ -49,6 +50,17 @@ def parse_core_metadata(data: bytes) -> dict:
     """Return the fields of a core metadata file as packaging's raw dict."""
     raw, _unparsed = parse_email(data)
     return dict(raw)
+
+
+def plone_compatibility(classifiers: list[str]) -> list[str]:
+    """Return the Plone versions named by 'Framework :: Plone :: X.Y' classifiers."""
+    versions = []
+    for classifier in classifiers:
+        parts = [part.strip() for part in classifier.split("::")]
+        is_version = len(parts) == 3 and parts[2][:1].isdigit()
+        if is_version and parts[:2] == ["Framework", "Plone"]:
+            versions.append(parts[2])
+    return sorted(set(versions), key=parse_version)
 
 
 def _from_zip(archive: BinaryIO, parsed: ParsedFilename) -> bytes | None:
@@ -108,7 +120,7 @@ def _from_tar(archive: BinaryIO) -> bytes | None:
 class BoundedReader(io.RawIOBase):
     """Read a stream, refusing the archive once more than a limit was read."""
 
-    def __init__(self, stream: BinaryIO, limit: int) -> None:
+    def __init__(self, stream: io.BufferedIOBase | BinaryIO, limit: int) -> None:
         self.stream = stream
         self.limit = limit
         self.count = 0

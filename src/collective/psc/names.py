@@ -13,6 +13,7 @@ from packaging.version import Version
 
 import packaging.utils
 import packaging.version
+import re
 import unicodedata
 
 
@@ -33,6 +34,8 @@ MAX_FILENAME_LENGTH = 255
 _PRE_MATURITY = {"a": ALPHA, "b": BETA, "rc": CANDIDATE}
 # Characters that a PEP 440 version or a wheel filename may hold but that Zope
 # refuses in an object id; canonical versions never contain "_" or "~".
+# What a reserved-name pattern (``acme-*``) may hold: name characters, wildcards.
+_NAME_PATTERN = re.compile(r"[a-z0-9*?.\-_\[\]!]+")
 _ID_ESCAPES = str.maketrans({"+": "_", "!": "~"})
 
 
@@ -197,3 +200,8 @@ def stored_version(version: str | Version) -> Version:
 def version_sort_key(version: str) -> Version:
     """Return the key that sorts stored versions in PEP 440 order."""
     return stored_version(version)
+
+
+def valid_name_pattern(pattern: str) -> bool:
+    """Tell whether a reserved-name pattern uses only name characters and wildcards."""
+    return bool(_NAME_PATTERN.fullmatch(pattern.strip().lower()))

@@ -9,3 +9,5 @@ RegisterProjectNames = "collective.psc: Register Project Names"
 WritePackagingFields = "collective.psc: Write Packaging Fields"
 # The id of WritePackagingFields, as field write permissions and FTIs name it.
 WRITE_PACKAGING_FIELDS_ID = "collective.psc.WritePackagingFields"
+# Zope's own permission of site managers.
+ManagePortal = "Manage portal"

@@ -154,13 +154,14 @@ def filter_factory(
     global_conf: dict, **settings: str
 ) -> Callable[[Callable], LoginThrottle]:
     """Make the filter from the settings of a PasteDeploy ``[filter:...]`` section."""
-    counter_settings = {
-        "max_failures": int(settings.get("max_failures", DEFAULT_MAX_FAILURES)),
-        "window": float(settings.get("window", DEFAULT_WINDOW)),
-        "max_entries": int(settings.get("max_entries", DEFAULT_MAX_ENTRIES)),
-    }
+    max_failures = int(settings.get("max_failures", DEFAULT_MAX_FAILURES))
+    window = float(settings.get("window", DEFAULT_WINDOW))
+    max_entries = int(settings.get("max_entries", DEFAULT_MAX_ENTRIES))
 
     def make_filter(app: Callable) -> LoginThrottle:
-        return LoginThrottle(app, FailureCounter(**counter_settings))
+        counter = FailureCounter(
+            max_failures=max_failures, window=window, max_entries=max_entries
+        )
+        return LoginThrottle(app, counter)
 
     return make_filter

@@ -8,7 +8,7 @@ so a page never loads a project, a release or a file.
 from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Mapping
-from collective.psc import services
+from collective.psc import constants
 from collective.psc.browser.formatting import day
 from collective.psc.exceptions import InvalidVersion
 from collective.psc.names import MATURITIES
@@ -124,7 +124,7 @@ def default_sort(text: str) -> str:
 def catalog_query(request: ListingRequest, *, path: str) -> dict:
     """Return the catalog query of a listing request in the center at a path."""
     query: dict[str, Any] = {
-        "portal_type": services.PROJECT_TYPE,
+        "portal_type": constants.PROJECT_TYPE,
         "path": {"query": path, "depth": 1},
     }
     words = search_words(request.text)
@@ -215,7 +215,7 @@ class CenterListing(BrowserView):
         path = "/".join(self.context.getPhysicalPath())
         with_downloads = bool(
             catalog.searchResults(
-                portal_type=services.PROJECT_TYPE,
+                portal_type=constants.PROJECT_TYPE,
                 path={"query": path, "depth": 1},
                 psc_downloads={"query": 1, "range": "min"},
             )

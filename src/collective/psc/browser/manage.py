@@ -6,9 +6,12 @@ with a status message.
 """
 
 from collective.psc import _
-from collective.psc import services
 from collective.psc.browser.project import PageHelpers
 from collective.psc.exceptions import PSCError
+from collective.psc.services import distributions
+from collective.psc.services import maintainers
+from collective.psc.services import projects
+from collective.psc.services import releases
 from collective.psc.types import Distribution
 from plone import api
 from plone.protect import CheckAuthenticator
@@ -58,7 +61,7 @@ class MaintainersView(ManagerView):
     def add(self) -> tuple[str, str]:
         """Give the user the form names the Maintainer role."""
         user_id = self.field("user_id")
-        services.add_maintainer(project=self.context, user_id=user_id)
+        maintainers.add_maintainer(project=self.context, user_id=user_id)
         return (
             _(
                 "msg_maintainer_added",
@@ -71,7 +74,7 @@ class MaintainersView(ManagerView):
     def remove(self) -> tuple[str, str]:
         """Take the Maintainer role from the user the form names."""
         user_id = self.field("user_id")
-        services.remove_maintainer(project=self.context, user_id=user_id)
+        maintainers.remove_maintainer(project=self.context, user_id=user_id)
         return (
             _(
                 "msg_maintainer_removed",
@@ -96,10 +99,8 @@ class ReleaseManagerView(ManagerView):
 
     def yank(self) -> tuple[str, str]:
         """Yank the release, or the one file the form names, with a reason."""
-        files = services.yank(
-            center=self.center(),
-            name=self.project().getId(),
-            version=self.context.version,
+        files = releases.yank(
+            release=self.context,
             filename=self.field("filename") or None,
             reason=self.field("reason"),
         )
@@ -114,10 +115,8 @@ class ReleaseManagerView(ManagerView):
 
     def unyank(self) -> tuple[str, str]:
         """Take back the yank of the release, or of the one file the form names."""
-        files = services.unyank(
-            center=self.center(),
-            name=self.project().getId(),
-            version=self.context.version,
+        files = releases.unyank(
+            release=self.context,
             filename=self.field("filename") or None,
         )
         return (
@@ -143,7 +142,10 @@ class DeleteReleaseView(ManagerView):
         """Delete the file the form names, or else the release."""
         filename = self.filename()
         if filename:
-            services.delete_file(center=self.center(), filename=filename)
+            distribution = distributions.get_file(
+                center=self.center(), filename=filename
+            )
+            distributions.delete_file(distribution=distribution)
             return (
                 _(
                     "msg_file_deleted",
@@ -154,9 +156,7 @@ class DeleteReleaseView(ManagerView):
             )
         version = self.context.version
         project = self.project()
-        services.delete_release(
-            center=self.center(), name=project.getId(), version=version
-        )
+        releases.delete_release(release=self.context)
         return (
             _(
                 "msg_release_deleted",
@@ -176,7 +176,7 @@ class DeleteProjectView(ManagerView):
         """Delete the project with all its releases and files."""
         center = self.center()
         name = self.context.getId()
-        services.delete_project(center=center, name=name)
+        projects.delete_project(project=self.context)
         return (
             _(
                 "msg_project_deleted",

@@ -3,7 +3,6 @@
 from Acquisition import aq_chain
 from Acquisition import aq_inner
 from collective.psc import permissions
-from collective.psc import services
 from collective.psc.browser.formatting import day
 from collective.psc.browser.formatting import human_size
 from collective.psc.browser.formatting import is_stale
@@ -12,6 +11,9 @@ from collective.psc.browser.listing import MATURITY_LABELS
 from collective.psc.browser.snippets import install_snippets
 from collective.psc.browser.snippets import Snippet
 from collective.psc.interfaces import IProject
+from collective.psc.services import base
+from collective.psc.services import maintainers
+from collective.psc.services import releases
 from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Release
@@ -34,7 +36,7 @@ class PageHelpers(BrowserView):
 
     def center(self):
         """Return the center of the page."""
-        return services.get_center(self.context)
+        return base.get_center(self.context)
 
     def center_url(self) -> str:
         """Return the URL of the center."""
@@ -83,7 +85,7 @@ class PageHelpers(BrowserView):
         """Return the users who maintain the project on this index."""
         people = []
         for user_id, roles in sorted(
-            services.list_maintainers(project=self.project()).items()
+            maintainers.list_maintainers(project=self.project()).items()
         ):
             user = api.user.get(userid=user_id)
             name = user.getProperty("fullname") if user is not None else ""
@@ -122,7 +124,7 @@ class ProjectView(PageHelpers):
 
     def latest(self) -> Release | None:
         """Return the release that speaks for the project."""
-        return services.newest_release(project=self.context)
+        return releases.newest_release(project=self.context)
 
     def last_upload(self) -> datetime | None:
         """Return the newest release date of any release."""

@@ -15,7 +15,7 @@ CHANGELOG_LABELS = ("changelog", "changes", "release notes", "history", "news")
 
 def render_changelog(text: str) -> str:
     """Return a changelog as sanitised HTML: reStructuredText, else plain text."""
-    return readme_renderer.rst.render(text) or readme_renderer.txt.render(text)
+    return readme_renderer.rst.render(text) or readme_renderer.txt.render(text) or ""
 
 
 class ReleaseView(PageHelpers):

@@ -30,7 +30,6 @@ from zope.component import queryMultiAdapter
 from zope.interface import implementer
 from zope.interface import Interface
 from zope.interface import providedBy
-from zope.interface.interfaces import IInterface
 from zope.traversing.interfaces import ITraversable
 
 
@@ -53,7 +52,7 @@ class Missing(Implicit):
     """Stands for a name that is not there; readers get Not Found."""
 
     def __init__(
-        self, name: str, roles: tuple[str, ...] | None, kind: IInterface | None
+        self, name: str, roles: tuple[str, ...] | None, kind: type | None
     ) -> None:
         self.__name__ = name
         self.__roles__ = roles

@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import each log, printing what it added."""
-    from collective.psc.downloads.service import import_log
+    from collective.psc.downloads.counts import import_log
 
     missing = [str(path) for path in args.logs if not path.is_file()]
     if missing:
@@ -95,8 +95,8 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print the most downloaded projects and the logs imported."""
-    from collective.psc.downloads.service import imported_logs
-    from collective.psc.downloads.service import top_projects
+    from collective.psc.downloads.counts import imported_logs
+    from collective.psc.downloads.counts import top_projects
 
     if args.top < 1:
         raise SystemExit("--top must be 1 or more.")

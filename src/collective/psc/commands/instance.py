@@ -126,6 +126,7 @@ def add_center_argument(parser: argparse.ArgumentParser) -> None:
 
 def open_center(app: Any, args: argparse.Namespace) -> Any:
     """Log in as the global --user and return the center, its site made current."""
+    from Acquisition import aq_chain
     from collective.psc.interfaces import ISoftwareCenter
     from Products.CMFCore.interfaces import ISiteRoot
     from zope.component.hooks import setSite
@@ -134,7 +135,7 @@ def open_center(app: Any, args: argparse.Namespace) -> Any:
     center = app.unrestrictedTraverse(args.center.strip("/"), None)
     if center is None or not ISoftwareCenter.providedBy(center):
         raise SystemExit(f"There is no software center at {args.center}.")
-    site = next(obj for obj in center.aq_chain if ISiteRoot.providedBy(obj))
+    site = next(obj for obj in aq_chain(center) if ISiteRoot.providedBy(obj))
     setSite(site)
     return center
 

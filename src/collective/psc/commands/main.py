@@ -130,13 +130,14 @@ def _settings(args: argparse.Namespace) -> InstanceSettings:
 
 def run_centers(args: argparse.Namespace) -> int:
     """Print one line per software center: path, projects, files, serial."""
-    from collective.psc.services import center_stats
-    from collective.psc.services import find_centers
+    from collective.psc.services.centers import center_stats
+    from collective.psc.services.centers import CenterStats
+    from collective.psc.services.centers import find_centers
     from zope.component.hooks import setSite
 
     with opened_app(args.zope_conf) as app:
         login_as(app, args.user)
-        rows = []
+        rows: list[CenterStats] = []
         for site in app.objectValues("Plone Site"):
             setSite(site)
             rows.extend(

@@ -31,12 +31,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print one line per user with a role on the project."""
-    from collective.psc import services
+    from collective.psc.services import maintainers
+    from collective.psc.services import projects
 
     with opened_app(args.zope_conf) as app:
         center = open_center(app, args)
-        project = call_service(services.get_project, center=center, name=args.project)
-        people = services.list_maintainers(project=project)
+        project = call_service(projects.get_project, center=center, name=args.project)
+        people = maintainers.list_maintainers(project=project)
     for user_id, roles in sorted(people.items()):
         print(f"{user_id:<24} {', '.join(roles)}")
     return 0
@@ -53,14 +54,15 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def _change(args: argparse.Namespace, *, add: bool) -> int:
-    from collective.psc import services
+    from collective.psc.services import maintainers
+    from collective.psc.services import projects
 
     import transaction
 
     with opened_app(args.zope_conf) as app:
         center = open_center(app, args)
-        project = call_service(services.get_project, center=center, name=args.project)
-        function = services.add_maintainer if add else services.remove_maintainer
+        project = call_service(projects.get_project, center=center, name=args.project)
+        function = maintainers.add_maintainer if add else maintainers.remove_maintainer
         call_service(function, project=project, user_id=args.user_id)
         transaction.commit()
         name = project.display_name

@@ -4,6 +4,8 @@
 configuration that serves a tree; they need no instance.
 """
 
+from collections.abc import Callable
+from collections.abc import Iterable
 from collective.psc.commands.instance import add_center_argument
 from collective.psc.commands.instance import open_center
 from collective.psc.commands.instance import opened_app
@@ -99,7 +101,6 @@ def run_targets(args: argparse.Namespace) -> int:
 def run_resync(args: argparse.Namespace) -> int:
     """Write each tree completely, showing progress; print what changed."""
     from collective.psc.mirroring.sync import resync
-    from tqdm import tqdm
 
     with opened_app(args.zope_conf) as app:
         center = open_center(app, args)
@@ -110,9 +111,7 @@ def run_resync(args: argparse.Namespace) -> int:
                     center,
                     tree,
                     center_path=path,
-                    progress=lambda items, total, tree=tree: tqdm(
-                        items, total=total, unit="project", desc=str(tree.root)
-                    ),
+                    progress=_progress_bar(str(tree.root)),
                 )
             print(
                 f"{tree.root}: serial {report.serial}, {report.pages} pages written, "
@@ -200,3 +199,13 @@ def _trees(center: Any, args: argparse.Namespace, *, claim: bool = True) -> list
             except TreeRefused as error:
                 raise SystemExit(str(error)) from None
     return trees
+
+
+def _progress_bar(label: str) -> Callable[[Iterable, int], Iterable]:
+    """Return a function that wraps a resync's projects in a tqdm progress bar."""
+    from tqdm import tqdm
+
+    def progress(items: Iterable, total: int) -> Iterable:
+        return tqdm(items, total=total, unit="project", desc=label)
+
+    return progress

@@ -70,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_use(args: argparse.Namespace) -> int:
     """Set the center's strategy (and directory) for new archives."""
-    from collective.psc.services import set_storage
+    from collective.psc.services.centers import set_storage
     from collective.psc.storage.filesystem import storage_directory
 
     import transaction
@@ -94,7 +94,7 @@ def run_use(args: argparse.Namespace) -> int:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Move every archive not yet in the target strategy, batch by batch."""
-    from collective.psc.services import center_files
+    from collective.psc.services.centers import center_files
     from collective.psc.storage import get_storage
 
     if args.batch < 1:
@@ -155,8 +155,8 @@ def _move_batch(
 ) -> tuple[int, list[tuple[str, str]]]:
     """Move the archives of some files in the current transaction."""
     from collective.psc.exceptions import PSCError
-    from collective.psc.services import find_file
-    from collective.psc.services import move_archive
+    from collective.psc.services.archives import move_archive
+    from collective.psc.services.distributions import find_file
     from ZODB.POSException import POSKeyError
 
     import transaction
@@ -168,7 +168,7 @@ def _move_batch(
             continue
         savepoint = transaction.savepoint()
         try:
-            moved += move_archive(center=center, distribution=distribution, to=to)
+            moved += move_archive(distribution=distribution, to=to)
         except (PSCError, OSError, POSKeyError) as error:
             savepoint.rollback()
             failed.append((filename, getattr(error, "message", None) or repr(error)))
@@ -177,8 +177,8 @@ def _move_batch(
 
 def run_verify(args: argparse.Namespace) -> int:
     """Print every archive that is missing or damaged, and every unknown file."""
-    from collective.psc.services import center_files
-    from collective.psc.services import check_archive
+    from collective.psc.services.archives import check_archive
+    from collective.psc.services.centers import center_files
     from collective.psc.storage.recovery import is_known
     from collective.psc.storage.recovery import list_contents
     from tqdm import tqdm
@@ -196,10 +196,10 @@ def run_verify(args: argparse.Namespace) -> int:
         center = app.unrestrictedTraverse(center.getPhysicalPath())
         files = center_files(center=center)
         for item in tqdm(files, unit="file", desc="verify"):
-            problem = check_archive(center=center, distribution=item)
+            problem = check_archive(distribution=item)
             if problem:
                 problems.append(f"{item.filename} ({item.storage}): {problem}")
-        if contents is not None:
+        if root is not None and contents is not None:
             problems.extend(
                 f"{root / name}: not a file of this center"
                 for name in contents.archives

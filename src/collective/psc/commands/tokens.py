@@ -48,8 +48,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_create(args: argparse.Namespace) -> int:
     """Create a token and print it with how to use it."""
-    from collective.psc.tokens.service import create_token
-    from collective.psc.tokens.service import TOKEN_LOGIN
+    from collective.psc.tokens.store import create_token
+    from collective.psc.tokens.store import TOKEN_LOGIN
 
     import transaction
 
@@ -74,7 +74,7 @@ def run_create(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print one line per token: id, user, scope, created, description."""
-    from collective.psc.tokens.service import list_tokens
+    from collective.psc.tokens.store import list_tokens
 
     with opened_app(args.zope_conf) as app:
         center = open_center(app, args)
@@ -92,7 +92,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_revoke(args: argparse.Namespace) -> int:
     """Revoke a token."""
-    from collective.psc.tokens.service import revoke_token
+    from collective.psc.tokens.store import revoke_token
 
     import transaction
 

@@ -121,13 +121,13 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_conflicts(args: argparse.Namespace) -> int:
     """Print the conflict report; exit with 1 when anything was refused."""
-    from collective.psc.upstream import service
+    from collective.psc.upstream import proxy
 
     import transaction
 
     with opened_app(args.zope_conf) as app:
         center = open_center(app, args)
-        report = service.conflicts(center)
+        report = proxy.conflicts(center)
         transaction.abort()
     if args.json:
         print(json.dumps(report, indent=2))

@@ -1,19 +1,22 @@
 """The software center: a folder of projects that is a package index."""
 
+from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
 from collective.psc import _
-from collective.psc import claims
 from collective.psc.content.base import UnorderedContainer
 from collective.psc.controlpanel import settings
 from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.journal import Journal
+from collective.psc.names import valid_name_pattern
 from collective.psc.storage import get_storage
 from plone.supermodel import model
+from typing import Any
 from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
 from zope.interface import invariant
+from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
 
 class ISoftwareCenterSchema(model.Schema):
@@ -54,13 +57,13 @@ class ISoftwareCenterSchema(model.Schema):
             "in their normalized form: lower case, runs of '.', '_' and '-' as "
             "one '-'."
         ),
-        value_type=schema.TextLine(constraint=claims.valid_pattern),
+        value_type=schema.TextLine(constraint=valid_name_pattern),
         required=False,
         default=[],
     )
 
     @invariant
-    def storage_usable(data) -> None:
+    def storage_usable(data: Any) -> None:
         """Refuse a storage strategy that cannot work with these settings."""
         try:
             get_storage(data.storage).check(data)
@@ -68,7 +71,9 @@ class ISoftwareCenterSchema(model.Schema):
             raise Invalid(error.message) from None
 
 
-@implementer(ISoftwareCenter, ISoftwareCenterSchema)
+# plone.supermodel has no type information: mypy-zope cannot see that
+# the schema is an interface.
+@implementer(ISoftwareCenter, ISoftwareCenterSchema)  # type: ignore[misc]
 class SoftwareCenter(UnorderedContainer):
     """A folder of projects that is a Python package index."""
 
@@ -78,3 +83,20 @@ class SoftwareCenter(UnorderedContainer):
         # Every filename ever uploaded, mapped to its project: a filename is
         # never reused, even after the file was deleted (as on PyPI).
         self.filenames = OOBTree()
+
+
+# Fields whose default comes from the registry (``defaultFactory``).
+SITE_DEFAULT_FIELDS = ("storage", "upload_size_limit")
+
+
+def store_site_defaults(center: SoftwareCenter, event: IObjectAddedEvent) -> None:
+    """Store the registry defaults on a center that did not set its own.
+
+    Without this, a center made without these fields (``api.content.create``,
+    the ``psc`` command) would read the registry on every access and change
+    its storage or size limit whenever the site default changes.
+    """
+    stored = aq_base(center).__dict__
+    for name in SITE_DEFAULT_FIELDS:
+        if name not in stored:
+            setattr(center, name, getattr(center, name))

@@ -60,7 +60,9 @@ class IDistributionFileSchema(model.Schema):
     )
 
 
-@implementer(IDistributionFile, IDistributionFileSchema)
+# plone.supermodel has no type information: mypy-zope cannot see that
+# the schema is an interface.
+@implementer(IDistributionFile, IDistributionFileSchema)  # type: ignore[misc]
 class DistributionFile(NotCatalogued, Item):
     """One archive of a release."""
 

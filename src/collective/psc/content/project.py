@@ -103,7 +103,9 @@ class IProjectSchema(model.Schema):
     )
 
 
-@implementer(IProject, IProjectSchema)
+# plone.supermodel has no type information: mypy-zope cannot see that
+# the schema is an interface.
+@implementer(IProject, IProjectSchema)  # type: ignore[misc]
 class Project(UnorderedContainer):
     """A project in a software center."""
 

@@ -46,7 +46,9 @@ class IReleaseSchema(model.Schema):
     )
 
 
-@implementer(IRelease, IReleaseSchema)
+# plone.supermodel has no type information: mypy-zope cannot see that
+# the schema is an interface.
+@implementer(IRelease, IReleaseSchema)  # type: ignore[misc]
 class Release(NotCatalogued, UnorderedContainer):
     """A release of a project."""
 

@@ -1,9 +1,9 @@
 """The registry schema of the site-wide defaults."""
 
 from collective.psc import _
-from collective.psc.upload.validation import KNOWN_ONLY
-from collective.psc.upload.validation import KNOWN_OR_PRIVATE
-from collective.psc.upload.validation import WELL_FORMED
+from collective.psc.constants import KNOWN_ONLY
+from collective.psc.constants import KNOWN_OR_PRIVATE
+from collective.psc.constants import WELL_FORMED
 from zope import schema
 from zope.interface import Interface
 from zope.schema.vocabulary import SimpleTerm

@@ -1,10 +1,10 @@
 """Read the site-wide defaults, falling back to the built-in ones."""
 
+from collective.psc.constants import CLASSIFIER_POLICIES
+from collective.psc.constants import KNOWN_OR_PRIVATE
 from collective.psc.controlpanel.interfaces import IPscSettings
 from collective.psc.storage import DEFAULT_STORAGE
 from collective.psc.storage import storage_names
-from collective.psc.upload.validation import CLASSIFIER_POLICIES
-from collective.psc.upload.validation import KNOWN_OR_PRIVATE
 from plone.registry.interfaces import IRegistry
 from typing import Any
 from zope.component import queryUtility

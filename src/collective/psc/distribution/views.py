@@ -1,7 +1,7 @@
 """The front page of a package index site: how to publish and install, with its URLs."""
 
-from collective.psc.services import find_centers
-from collective.psc.tokens.service import TOKEN_LOGIN
+from collective.psc.services.centers import find_centers
+from collective.psc.tokens.store import TOKEN_LOGIN
 from Products.Five.browser import BrowserView
 from typing import Any
 
@@ -29,7 +29,7 @@ class FrontPageView(BrowserView):
 
     def publish_commands(self) -> list[str]:
         """Return the twine and uv commands that upload to the center."""
-        urls = self.urls()
+        urls = self._known_urls()
         return [
             f"twine upload --repository-url {urls['upload']} dist/*",
             f"uv publish --publish-url {urls['upload']} dist/*",
@@ -42,13 +42,13 @@ class FrontPageView(BrowserView):
             "index-servers = psc\n"
             "\n"
             "[psc]\n"
-            f"repository = {self.urls()['upload']}\n"
+            f"repository = {self._known_urls()['upload']}\n"
             f"username = {TOKEN_LOGIN}\n"
         )
 
     def install_commands(self) -> list[str]:
         """Return the pip and uv commands that install from the center."""
-        simple = self.urls()["simple"]
+        simple = self._known_urls()["simple"]
         return [
             f"pip install --index-url {simple} your-project",
             f"uv pip install --index-url {simple} your-project",
@@ -56,4 +56,10 @@ class FrontPageView(BrowserView):
 
     def buildout(self) -> str:
         """Return the buildout lines taking projects from the center."""
-        return f"[buildout]\nindex = {self.urls()['simple']}\n"
+        return f"[buildout]\nindex = {self._known_urls()['simple']}\n"
+
+    def _known_urls(self) -> dict[str, str]:
+        urls = self.urls()
+        if urls is None:
+            raise LookupError("This site has no software center.")
+        return urls

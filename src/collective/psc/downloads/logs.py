@@ -23,12 +23,12 @@ from collective.psc.names import SDIST_SUFFIXES
 from collective.psc.names import WHEEL_SUFFIX
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 import gzip
 import hashlib
+import io
 import re
 
 
@@ -103,7 +103,7 @@ def _complete(request: Request) -> bool:
     )
 
 
-def open_log(path: Path) -> BinaryIO:
+def open_log(path: Path) -> io.BufferedIOBase:
     """Open a log for reading its lines as bytes, decompressing a gzipped one."""
     with open(path, "rb") as probe:
         compressed = probe.read(2) == GZIP_MAGIC

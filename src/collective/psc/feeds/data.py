@@ -7,10 +7,10 @@ walking the journal backwards, so it loads only the releases it shows.
 """
 
 from collections.abc import Iterator
-from collective.psc import services
 from collective.psc.journal import ADD_FILE
 from collective.psc.journal import Journal
 from collective.psc.journal import JournalEntry
+from collective.psc.services import releases
 from collective.psc.types import Center
 from collective.psc.types import Project
 from collective.psc.types import Release
@@ -136,7 +136,7 @@ def _published_release(center: Center, name: str, version: str) -> Release | Non
     project = center.get(name)
     if project is None:
         return None
-    release = services.find_release(project=project, version=version)
+    release = releases.find_release(project=project, version=version)
     return release if release is not None and _is_published(release) else None
 
 

@@ -1,6 +1,5 @@
 """Serve ``@@releases.atom`` and ``@@releases.rss`` of a center or a project."""
 
-from collective.psc import services
 from collective.psc.feeds import data
 from collective.psc.feeds.render import ATOM_TYPE
 from collective.psc.feeds.render import render_atom
@@ -8,6 +7,7 @@ from collective.psc.feeds.render import render_rss
 from collective.psc.feeds.render import rfc822
 from collective.psc.feeds.render import RSS_TYPE
 from collective.psc.interfaces import IProject
+from collective.psc.services import base
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.views import answer_revalidation
 from collective.psc.simple.views import PAGES
@@ -32,7 +32,7 @@ class ReleaseFeed(BrowserView):
         refused = refuse_reader(self.context, self.request)
         if refused is not None:
             return refused
-        center = services.get_center(self.context)
+        center = base.get_center(self.context)
         is_project = IProject.providedBy(self.context)
         serial = (
             self.context.last_serial() if is_project else center.journal.last_serial

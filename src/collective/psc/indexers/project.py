@@ -2,14 +2,14 @@
 
 Releases and files stay out of the catalog, so the listing of a center reads
 everything it filters on and shows from these indexes and metadata columns of
-the project. Uploads keep them current through ``services.update_project``.
+the project. Uploads keep them current through ``projects.update_project``.
 """
 
 from Acquisition import aq_base
 from collections.abc import Iterable
-from collective.psc import services
 from collective.psc.interfaces import IProject
 from collective.psc.names import parse_version
+from collective.psc.services import releases
 from collective.psc.types import Project
 from datetime import datetime
 from plone.indexer import indexer
@@ -67,7 +67,7 @@ def category_values(classifiers: Iterable[str], categories: Iterable[str]) -> li
 
 
 def _newest(project: Project):
-    release = services.newest_release(project=project)
+    release = releases.newest_release(project=project)
     if release is None:
         raise AttributeError("The project has no release.")
     return release
@@ -101,7 +101,7 @@ def latest_date(project: Project) -> datetime:
     Every project needs a value: sorting on an index leaves out the
     documents it does not hold.
     """
-    release = services.newest_release(project=project)
+    release = releases.newest_release(project=project)
     if release is not None and release.release_date is not None:
         return release.release_date
     return project.created().asdatetime()

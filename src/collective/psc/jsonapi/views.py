@@ -1,23 +1,20 @@
 """Serve PyPI's JSON API: ``<center>/pypi/<project>[/<version>]/json``."""
 
-from collective.psc import services
 from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import InvalidVersion
-from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.jsonapi import data
 from collective.psc.names import normalize_name
 from collective.psc.names import parse_version
+from collective.psc.services import releases
+from collective.psc.simple import data as simple_data
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.views import answer_revalidation
 from collective.psc.simple.views import CACHE_CONTROL
 from collective.psc.simple.views import PAGES
+from collective.psc.simple.views import PathEndpoint
 from collective.psc.types import Project
 from collective.psc.types import Release
-from collective.psc.upstream import service as upstream
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
-from Products.Five.browser import BrowserView
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import json
 
@@ -26,18 +23,8 @@ JSON = "application/json"
 NOT_FOUND = {"message": "Not Found"}
 
 
-@implementer(IPublishTraverse, IIndexEndpoint)
-class JsonApi(BrowserView):
+class JsonApi(PathEndpoint):
     """PyPI's JSON API: a project's latest release, or one version, with files."""
-
-    def __init__(self, context, request) -> None:
-        super().__init__(context, request)
-        self.segments: list[str] = []
-
-    def publishTraverse(self, request, name: str) -> "JsonApi":
-        """Collect the path below ``pypi/``."""
-        self.segments.append(name)
-        return self
 
     def __call__(self) -> str:
         """Answer the JSON document, a redirect to its canonical URL, or a 404."""
@@ -88,7 +75,7 @@ class JsonApi(BrowserView):
         self, normalized: str, name: str, version: list[str], *, center_url: str
     ) -> str:
         """Answer a project served only from upstream, from its simple page."""
-        page = upstream.project_page(
+        page = simple_data.merged_project_page(
             center=self.context, name=normalized, project=None, center_url=center_url
         )
         if page is None:
@@ -130,7 +117,7 @@ def find_release(project: Project, version: str | None) -> Release | None:
     if version is None:
         return data.latest_release(project)
     try:
-        return services.find_release(project=project, version=version)
+        return releases.find_release(project=project, version=version)
     except InvalidVersion:
         return None
 

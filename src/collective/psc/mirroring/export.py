@@ -99,7 +99,9 @@ def linked_paths(page_json: bytes | None) -> set[str]:
     return paths
 
 
-def expected_pages(center: Center) -> Iterator[tuple[str, dict[str, bytes]]]:
+def expected_pages(
+    center: Center,
+) -> Iterator[tuple[str | None, dict[str, bytes]]]:
     """Yield each project's name and page files, then the root's (name None)."""
     journal = center.journal
     for name, project in center.objectItems():

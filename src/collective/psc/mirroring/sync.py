@@ -8,12 +8,12 @@ file that is not there yet or not there any more.
 from collections.abc import Callable
 from collections.abc import Iterable
 from collective.psc import journal
-from collective.psc import services
 from collective.psc.mirroring import export
 from collective.psc.mirroring import listing
 from collective.psc.mirroring.export import Archive
 from collective.psc.mirroring.writer import STATUS_FILE
 from collective.psc.mirroring.writer import Tree
+from collective.psc.services import archives
 from collective.psc.types import Center
 from dataclasses import dataclass
 from dataclasses import field
@@ -163,13 +163,13 @@ def verify(center: Center, tree: Tree) -> Differences:
 def place(tree: Tree, archive: Archive) -> str:
     """Put an archive or its .metadata into the tree; return how it got there."""
     distribution = archive.distribution
-    if archive.metadata:
+    if archive.metadata and distribution.core_metadata is not None:
         tree.write(archive.path, distribution.core_metadata)
         return "metadata"
     how = tree.link_or_copy(
         archive.path,
-        services.archive_path(distribution),
-        lambda: services.open_archive(distribution),
+        archives.archive_path(distribution),
+        lambda: archives.open_archive(distribution),
     )
     return "linked" if how == "link" else "copied"
 
@@ -186,7 +186,7 @@ def matches(tree: Tree, archive: Archive) -> bool:
         return False
     if size != distribution.size:
         return False
-    source = services.archive_path(distribution)
+    source = archives.archive_path(distribution)
     if source is not None and _same_file(source, target):
         return True
     digest = hashlib.sha256()

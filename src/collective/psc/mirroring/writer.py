@@ -128,10 +128,10 @@ class Tree:
                 readable_by_all(temporary)
                 os.replace(temporary, target)
                 return "link"
-        with opener() as stream, self._temporary(path) as (temporary, handle):
+        with opener() as stream, self._temporary(path) as (copied, handle):
             copy(stream, handle)
             handle.close()
-            readable_by_all(temporary)
+            readable_by_all(copied)
         return "copy"
 
     def remove(self, path: str) -> bool:

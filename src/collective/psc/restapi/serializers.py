@@ -4,11 +4,11 @@ Releases and files are not catalogued, so the folder serialiser's catalog
 query would list no children; the children are listed from the content.
 """
 
-from collective.psc import services
 from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.restapi import data
+from collective.psc.services import base
 from plone.restapi.bbb import boolean_value
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.interfaces import ISerializeToJsonSummary
@@ -35,7 +35,7 @@ class ChildrenFromContent(SerializeFolderToJson):
             include_items=False,
             include_expansion=include_expansion,
         )
-        result.update(self.packaging_fields(services.get_center(self.context)))
+        result.update(self.packaging_fields(base.get_center(self.context)))
         if not boolean_value(self.request.form.get("include_items", include_items)):
             return result
         children = self.children()
@@ -85,6 +85,6 @@ class SerializeDistributionToJson(SerializeToJson):
     def __call__(self, version=None, include_items: bool = True, **kwargs) -> dict:
         """Return the file's fields and its download URLs."""
         result = super().__call__(version=version, **kwargs)
-        center = services.get_center(self.context)
+        center = base.get_center(self.context)
         result.update(data.file_fields(self.context, center_url=center.absolute_url()))
         return result

@@ -4,10 +4,15 @@ These functions only read content; the same dict is rendered as JSON, as
 HTML (``templates/``) or, later, written to a static tree.
 """
 
+from collective.psc.names import parse_filename
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
+from collective.psc.upstream import files
+from collective.psc.upstream import proxy
+from collective.psc.upstream.behaviors import upstream_settings
 from datetime import UTC
+from typing import Any
 
 
 API_VERSION = "1.4"
@@ -83,3 +88,58 @@ def root_page(center: Center) -> dict:
         },
         "projects": projects,
     }
+
+
+def merged_project_page(
+    *, center: Any, name: str, project: Any, center_url: str
+) -> dict | None:
+    """Return a project's PEP 691 page with upstream files, or None if it has none."""
+    settings = upstream_settings(center)
+    if not proxy.may_fetch(center, name, local=project is not None, settings=settings):
+        return None
+    upstream = proxy.served_files(center, name, settings, center_url=center_url)
+    page: dict[str, Any]
+    if project is None:
+        if not upstream:
+            return None
+        page = {
+            "meta": {"api-version": API_VERSION},
+            "name": name,
+            "versions": [],
+            "files": [],
+            "project-status": {"status": "active"},
+        }
+    else:
+        page = project_page(
+            project, center_url=center_url, serial=project.last_serial()
+        )
+    local = {entry["filename"] for entry in page["files"]}
+    page["files"] = page["files"] + [
+        entry for entry in upstream if entry["filename"] not in local
+    ]
+    page["versions"] = _versions(page)
+    return page
+
+
+def _versions(page: dict) -> list[str]:
+    versions = list(page["versions"])
+    for entry in page["files"]:
+        version = str(parse_filename(entry["filename"]).version)
+        if version not in versions:
+            versions.append(version)
+    return versions
+
+
+def merged_root_page(center: Any, page: dict) -> dict:
+    """Return the project list with the upstream projects the center has files of."""
+    settings = upstream_settings(center)
+    local = {project["name"] for project in page["projects"]}
+    names = sorted(
+        name
+        for name in files.fetched_projects(center) - local
+        if proxy.may_fetch(center, name, local=False, settings=settings)
+    )
+    if not names:
+        return page
+    projects = page["projects"] + [{"name": name, "_last-serial": 0} for name in names]
+    return {**page, "projects": projects}

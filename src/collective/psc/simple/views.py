@@ -1,16 +1,17 @@
 """Serve ``<center>/simple/`` and ``<center>/packages/...`` to installers."""
 
 from collections import OrderedDict
-from collective.psc import services
 from collective.psc.exceptions import InvalidName
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.names import normalize_name
+from collective.psc.services import archives
+from collective.psc.services import distributions
 from collective.psc.simple import data
 from collective.psc.simple import render
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
-from collective.psc.upstream import service as upstream
+from collective.psc.upstream import proxy
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
 from typing import BinaryIO
@@ -139,7 +140,7 @@ class ProjectPages(BrowserView):
         except InvalidName:
             raise NotFound(self.context, self.project_name, self.request) from None
         project = self.context.get(normalized)
-        merged = upstream.project_page(
+        merged = data.merged_project_page(
             center=self.context,
             name=normalized,
             project=project,
@@ -178,10 +179,10 @@ class SimpleIndex(ProjectPages):
     def list_page(self) -> str:
         """Answer the project list."""
         serial = self.context.journal.last_serial
-        fetched = upstream.fetched_count(self.context)
+        fetched = proxy.fetched_count(self.context)
         return self._respond(
             ("root", self.context.journal.uid, serial, self.center_url, fetched),
-            lambda: upstream.root_page(self.context, data.root_page(self.context)),
+            lambda: data.merged_root_page(self.context, data.root_page(self.context)),
             serial,
             render.root_html,
             variant=f"-{fetched}" if fetched else "",
@@ -264,17 +265,21 @@ class ArchiveIterator:
 
 
 @implementer(IPublishTraverse, IIndexEndpoint)
-class Packages(BrowserView):
-    """Serve archives and their core metadata at content-addressed URLs."""
+class PathEndpoint(BrowserView):
+    """Base of the index views that read the rest of the URL path as segments."""
 
     def __init__(self, context, request) -> None:
         super().__init__(context, request)
         self.segments: list[str] = []
 
-    def publishTraverse(self, request, name: str) -> "Packages":
-        """Collect the path below ``packages/``."""
+    def publishTraverse(self, request, name: str) -> "PathEndpoint":
+        """Collect one path segment below the view."""
         self.segments.append(name)
         return self
+
+
+class Packages(PathEndpoint):
+    """Serve archives and their core metadata at content-addressed URLs."""
 
     def __call__(self):
         """Answer the archive (GET, HEAD, one byte range) or its .metadata."""
@@ -287,7 +292,7 @@ class Packages(BrowserView):
         if want_metadata:
             filename = filename[: -len(".metadata")]
             path = path[: -len(".metadata")]
-        distribution = services.find_file(center=self.context, filename=filename)
+        distribution = distributions.find_file(center=self.context, filename=filename)
         if distribution is None or data.file_path(distribution) != path:
             raise NotFound(self.context, path, self.request)
         response = self.request.response
@@ -321,7 +326,7 @@ class Packages(BrowserView):
             response.setStatus(416)
             response.setHeader("Content-Range", f"bytes */{size}")
             return b""
-        if requested is not None:
+        if isinstance(requested, tuple):
             start, end = requested
             response.setStatus(206)
             response.setHeader("Content-Range", f"bytes {start}-{end}/{size}")
@@ -329,7 +334,7 @@ class Packages(BrowserView):
         response.setHeader("Content-Length", str(length))
         if self.request.method == "HEAD":
             return b""
-        return ArchiveIterator(services.open_archive(distribution), start, length)
+        return ArchiveIterator(archives.open_archive(distribution), start, length)
 
     def HEAD(self):
         """Answer the headers of GET without the body."""

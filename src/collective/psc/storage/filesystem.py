@@ -31,6 +31,7 @@ from transaction.interfaces import IDataManager
 from transaction.interfaces import IDataManagerSavepoint
 from transaction.interfaces import ITransaction
 from transaction.interfaces import ITransactionManager
+from typing import Any
 from typing import BinaryIO
 from ZODB.POSException import ConflictError
 from zope.interface import implementer
@@ -304,7 +305,7 @@ class FileSystemStorage:
             part.unlink(missing_ok=True)
             handle.close()
             raise
-        self._files(center).add(Staged(PENDING, final, pending, handle))
+        self._staged(center).add(Staged(PENDING, final, pending, handle))
         setattr(distribution, PATH_ATTRIBUTE, name)
 
     def open(
@@ -314,7 +315,7 @@ class FileSystemStorage:
         final = self._final(distribution, center)
         if final is None:
             raise FileNotFoundError(f"No archive is stored for {distribution!r}.")
-        files = self._files(center, join=False)
+        files = self._files(center)
         pending = files.pending(final) if files is not None else None
         if pending is not None:
             return open(pending, "rb")  # noqa: SIM115 - the caller closes it
@@ -338,7 +339,7 @@ class FileSystemStorage:
         final = self._final(distribution, center)
         if final is None:
             return False
-        files = self._files(center, join=False)
+        files = self._files(center)
         if files is not None and files.pending(final) is not None:
             return True
         return final.is_file()
@@ -350,7 +351,7 @@ class FileSystemStorage:
         final = self._final(distribution, center)
         if final is None:
             return
-        self._files(center).remove(final)
+        self._staged(center).remove(final)
         setattr(distribution, PATH_ATTRIBUTE, None)
 
     def local_path(
@@ -372,21 +373,28 @@ class FileSystemStorage:
         name = getattr(aq_base(distribution), PATH_ATTRIBUTE, None)
         return self.directory(center) / name if name else None
 
-    def _files(
-        self, center: ISoftwareCenter, *, join: bool = True
-    ) -> ArchiveFiles | None:
-        manager = getattr(getattr(center, "_p_jar", None), "transaction_manager", None)
-        manager = manager or transaction.manager
+    def _staged(self, center: ISoftwareCenter) -> ArchiveFiles:
+        """Return the archives this transaction staged, joining it on first use."""
+        manager = self._manager(center)
         txn = manager.get()
         try:
             return txn.data(self)
         except KeyError:
-            if not join:
-                return None
-        files = ArchiveFiles(manager)
-        txn.join(files)
-        txn.set_data(self, files)
-        return files
+            files = ArchiveFiles(manager)
+            txn.join(files)
+            txn.set_data(self, files)
+            return files
+
+    def _files(self, center: ISoftwareCenter) -> ArchiveFiles | None:
+        """Return the archives this transaction staged, or None."""
+        try:
+            return self._manager(center).get().data(self)
+        except KeyError:
+            return None
+
+    def _manager(self, center: ISoftwareCenter) -> Any:
+        manager = getattr(getattr(center, "_p_jar", None), "transaction_manager", None)
+        return manager or transaction.manager
 
     def _create_part(self, root: Path, token: str) -> tuple[BinaryIO, Path]:
         incoming = root / INCOMING
@@ -401,7 +409,7 @@ class FileSystemStorage:
         return handle, part
 
 
-def claim(root: Path, center: ISoftwareCenter) -> None:
+def claim(root: Path, center: Any) -> None:
     """Mark the directory as the center's; refuse one that another center owns."""
     owner = IUUID(center, None) or "/".join(center.getPhysicalPath())
     marker = root / MARKER

@@ -11,6 +11,7 @@ directory, and by ``psc storage clean``.
 from Acquisition import aq_base
 from collections.abc import Callable
 from collections.abc import Iterator
+from collective.psc.interfaces import IArchiveRecords
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.storage.filesystem import DELETING
 from collective.psc.storage.filesystem import final_of
@@ -24,9 +25,11 @@ from collective.psc.storage.filesystem import PENDING
 from collective.psc.storage.filesystem import storage_directory
 from dataclasses import dataclass
 from dataclasses import field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from typing import BinaryIO
+from zope.component import subscribers
 
 import logging
 import os
@@ -77,17 +80,15 @@ def list_contents(root: Path) -> Contents:
 
 def is_known(center: ISoftwareCenter, name: str) -> bool:
     """Tell whether a file of the center, or a fetched upstream file, records a path."""
-    from collective.psc.services import find_file
-    from collective.psc.upstream.files import pinned
-
     filename = name.rsplit("/", 1)[-1]
-    distribution = find_file(center=center, filename=filename) or pinned(
-        center, filename
-    )
-    return (
-        distribution is not None
-        and getattr(aq_base(distribution), PATH_ATTRIBUTE, None) == name
-    )
+    for records in subscribers((center,), IArchiveRecords):
+        record = records.find(filename)
+        if (
+            record is not None
+            and getattr(aq_base(record), PATH_ATTRIBUTE, None) == name
+        ):
+            return True
+    return False
 
 
 def recover(root: Path, load_center: Callable[[], ISoftwareCenter]) -> Recovery:
@@ -153,7 +154,7 @@ def recover_all(event: Any) -> None:
                 continue
             path = center.getPhysicalPath()
             try:
-                recover(storage_directory(directory), lambda path=path: load(path))
+                recover(storage_directory(directory), partial(load, path))
             except Exception:
                 logger.exception("Could not recover the archives of %s.", path)
     except Exception:
@@ -165,7 +166,7 @@ def recover_all(event: Any) -> None:
             connection.close()
 
 
-def _centers(app: Any) -> Iterator[ISoftwareCenter]:
+def _centers(app: Any) -> Iterator[Any]:
     if app is None:
         return
     for site in app.objectValues("Plone Site"):

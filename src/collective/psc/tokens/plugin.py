@@ -15,13 +15,14 @@ from AccessControl.class_init import InitializeClass
 from Acquisition import aq_inner
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.interfaces import ISoftwareCenter
-from collective.psc.tokens.service import authenticate_token
-from collective.psc.tokens.service import REQUEST_KEY
-from collective.psc.tokens.service import TOKEN_LOGIN
+from collective.psc.tokens.store import authenticate_token
+from collective.psc.tokens.store import REQUEST_KEY
+from collective.psc.tokens.store import TOKEN_LOGIN
 from collective.psc.types import Center
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin
 from typing import Any
+from typing import cast
 from zope.interface import implementer
 
 
@@ -72,7 +73,7 @@ def endpoint_center(request: Any) -> Center | None:
     context = aq_inner(getattr(view, "context", None))
     if not ISoftwareCenter.providedBy(context):
         return None
-    return context
+    return cast(Center, context)
 
 
 def install_plugin(site: Any) -> None:

@@ -1,6 +1,6 @@
 """Delete a user's API tokens with the user, so a new account of that id gets none."""
 
-from collective.psc.tokens.service import delete_user_tokens
+from collective.psc.tokens.store import delete_user_tokens
 from plone import api
 from Products.PluggableAuthService.interfaces.events import IPrincipalDeletedEvent
 

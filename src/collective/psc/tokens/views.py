@@ -4,16 +4,17 @@ from collective.psc import _
 from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import IProject
 from collective.psc.permissions import UploadDistribution
-from collective.psc.services import current_user_id
-from collective.psc.tokens.service import create_token
-from collective.psc.tokens.service import list_tokens
-from collective.psc.tokens.service import revoke_token
-from collective.psc.tokens.service import TOKEN_LOGIN
-from collective.psc.tokens.service import TokenInfo
+from collective.psc.services.base import current_user_id
+from collective.psc.tokens.store import create_token
+from collective.psc.tokens.store import list_tokens
+from collective.psc.tokens.store import revoke_token
+from collective.psc.tokens.store import TOKEN_LOGIN
+from collective.psc.tokens.store import TokenInfo
 from collective.psc.types import Project
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
+from typing import cast
 
 
 class TokensView(BrowserView):
@@ -89,7 +90,7 @@ class TokensView(BrowserView):
             if IProject.providedBy(obj)
             and api.user.has_permission(UploadDistribution, obj=obj)
         ]
-        return sorted(projects, key=lambda project: project.getId())
+        return sorted(cast(list[Project], projects), key=lambda item: item.getId())
 
     def upload_url(self) -> str:
         """Return the upload address to give twine or uv."""

@@ -13,6 +13,7 @@ from dataclasses import field
 from packaging.metadata import RawMetadata
 from typing import Any
 from typing import BinaryIO
+from typing import cast
 
 
 # Form field -> RawMetadata key, for fields holding one value.
@@ -61,8 +62,6 @@ DIGEST_FIELDS = {
     "md5_digest": "md5",
 }
 
-PROTOCOL_FIELDS = ("protocol_version", "filetype", "pyversion", "comment")
-
 
 @dataclass
 class UploadForm:
@@ -82,15 +81,16 @@ class UploadForm:
 def parse_form(form: Mapping[str, Any]) -> UploadForm:
     """Return the upload form of a request's form mapping."""
     _refuse_files_where_text_belongs(form)
-    raw: RawMetadata = {}
+    fields: dict[str, Any] = {}
     for name, key in SINGLE_FIELDS.items():
         value = _single(form, name)
         if value:
-            raw[key] = value
+            fields[key] = value
     for name, key in MULTIPLE_FIELDS.items():
         values = [value for value in _multiple(form, name) if value]
         if values:
-            raw.setdefault(key, []).extend(values)
+            fields.setdefault(key, []).extend(values)
+    raw = cast(RawMetadata, fields)
     keywords = _single(form, "keywords")
     if keywords:
         raw["keywords"] = [word.strip() for word in keywords.split(",") if word.strip()]

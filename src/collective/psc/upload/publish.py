@@ -1,9 +1,21 @@
-"""What the upload actions do: check the request, then call the service layer."""
+"""What the upload actions do, as one straight pipeline each.
 
-from collective.psc import services
+An upload: parse the form → check the filename → receive the archive
+(stream, hash, size, duplicate check, core metadata read) → check the
+archive's metadata → create the project, release and file and journal them →
+apply the release metadata. Nothing is added to the center before every check
+has passed, and each thing is parsed once and passed along.
+"""
+
+from collective.psc.constants import MIB
 from collective.psc.controlpanel.settings import classifier_policy
 from collective.psc.exceptions import DuplicateFile
 from collective.psc.names import parse_filename
+from collective.psc.names import ParsedFilename
+from collective.psc.services import archives
+from collective.psc.services import distributions
+from collective.psc.services import projects
+from collective.psc.services import releases
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Release
@@ -11,53 +23,50 @@ from collective.psc.upload.form import UploadForm
 from collective.psc.upload.validation import check_file_metadata
 from collective.psc.upload.validation import check_filename
 from collective.psc.upload.validation import check_form
+from collective.psc.upload.validation import FileMetadata
 from collective.psc.upload.validation import render_description
 from typing import BinaryIO
-
-
-MIB = 1024 * 1024
+from typing import cast
 
 
 def upload_file(*, center: Center, form: UploadForm) -> Distribution | None:
     """Store an uploaded file; return None when the identical file is there already."""
     policy = classifier_policy()
     metadata = check_form(form, with_file=True, classifier_policy=policy)
-    parsed = check_filename(form, metadata)
+    parsed = check_filename(form.filename or "", form.filetype, metadata)
     form_html = render_description(metadata)
+    projects.check_may_upload(center=center, name=parsed.name)
     try:
-        distribution = services.add_distribution(
+        received = archives.receive_archive(
             center=center,
-            filename=form.filename,
-            stream=form.content,
+            parsed=parsed,
+            # check_form refused a form without a file.
+            stream=cast(BinaryIO, form.content),
             digests=form.digests,
             max_size=center.upload_size_limit * MIB,
         )
     except DuplicateFile:
         return None
-    file_metadata = check_file_metadata(
-        distribution.core_metadata,
+    checked = check_file_metadata(
+        received.core_metadata,
         parsed,
         form_name=metadata.name,
         form_version=str(metadata.version),
         classifier_policy=policy,
     )
-    release = distribution.aq_parent
     same_description = (
-        file_metadata.description,
-        file_metadata.description_content_type,
-    ) == (
-        metadata.description,
-        metadata.description_content_type,
-    )
-    services.apply_release_metadata(
-        project=release.aq_parent,
-        release=release,
-        metadata=file_metadata,
+        checked.metadata.description,
+        checked.metadata.description_content_type,
+    ) == (metadata.description, metadata.description_content_type)
+    return _add(
+        center=center,
+        received=received,
+        parsed=parsed,
+        checked=checked,
         description_html=form_html
         if same_description
-        else render_description(file_metadata),
+        else render_description(checked.metadata),
     )
-    return distribution
 
 
 def publish_archive(
@@ -70,53 +79,61 @@ def publish_archive(
     """
     policy = classifier_policy()
     parsed = parse_filename(filename)
-    distribution = services.add_distribution(
+    projects.check_may_upload(center=center, name=parsed.name)
+    received = archives.receive_archive(
         center=center,
-        filename=filename,
+        parsed=parsed,
         stream=stream,
         digests={"sha256": sha256},
         max_size=center.upload_size_limit * MIB,
     )
-    metadata = check_file_metadata(
-        distribution.core_metadata,
+    checked = check_file_metadata(
+        received.core_metadata,
         parsed,
         form_name=parsed.name,
         form_version=str(parsed.version),
         classifier_policy=policy,
     )
-    form = UploadForm(
-        protocol_version="1",
-        filetype=parsed.package_type,
-        pyversion=parsed.python_tag or "source",
-        comment="",
-        raw={},
-        filename=filename,
+    check_filename(filename, parsed.package_type, checked.metadata)
+    return _add(
+        center=center,
+        received=received,
+        parsed=parsed,
+        checked=checked,
+        description_html=render_description(checked.metadata),
     )
-    check_filename(form, metadata)
-    release = distribution.aq_parent
-    services.apply_release_metadata(
-        project=release.aq_parent,
-        release=release,
-        metadata=metadata,
-        description_html=render_description(metadata),
-    )
-    return distribution
 
 
 def register(*, center: Center, form: UploadForm) -> Release:
     """Create or update a project and release from metadata alone (twine register)."""
     metadata = check_form(form, with_file=False, classifier_policy=classifier_policy())
     description_html = render_description(metadata)
-    project, _created = services.get_or_create_project(
+    project, _created = projects.get_or_create_project(
         center=center, name=metadata.name, with_file=False
     )
-    release, _created = services.get_or_create_release(
+    release, _created = releases.get_or_create_release(
         project=project, version=str(metadata.version)
     )
-    services.apply_release_metadata(
-        project=project,
-        release=release,
-        metadata=metadata,
-        description_html=description_html,
+    releases.apply_release_metadata(
+        release=release, metadata=metadata, description_html=description_html
     )
     return release
+
+
+def _add(
+    *,
+    center: Center,
+    received: Distribution,
+    parsed: ParsedFilename,
+    checked: FileMetadata,
+    description_html: str | None,
+) -> Distribution:
+    distribution = distributions.add_distribution(
+        center=center, distribution=received, parsed=parsed, fields=checked.fields
+    )
+    releases.apply_release_metadata(
+        release=distribution.aq_parent,
+        metadata=checked.metadata,
+        description_html=description_html,
+    )
+    return distribution

@@ -4,9 +4,15 @@ twine shows the HTTP reason phrase of a failed upload; uv shows the ``code``
 of a JSON body. Every answer carries the message in both, as PyPI does.
 """
 
+from collective.psc.accept import parse_accept
+from collective.psc.accept import quality
 from ZPublisher.HTTPResponse import status_reasons
 
 import json
+
+
+JSON = "application/json"
+TEXT = ("text/plain", "text/html")
 
 
 def reason_phrase(message: str) -> str:
@@ -16,23 +22,12 @@ def reason_phrase(message: str) -> str:
 
 
 def wants_json(accept: str) -> bool:
-    """Tell whether an Accept header prefers JSON to text and HTML."""
-    best_json, best_text = -1.0, -1.0
-    for part in accept.split(","):
-        media, _, parameters = part.strip().partition(";")
-        quality = 1.0
-        for parameter in parameters.split(";"):
-            key, _, value = parameter.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = media.strip().lower()
-        if media == "application/json":
-            best_json = max(best_json, quality)
-        elif media in ("text/plain", "text/html", "text/*", "*/*"):
-            best_text = max(best_text, quality)
+    """Tell whether an Accept header names JSON and prefers it to text and HTML."""
+    ranges = parse_accept(accept)
+    if not any(media == JSON for media, _quality in ranges):
+        return False
+    best_json = quality(JSON, ranges)
+    best_text = max(quality(media, ranges) for media in TEXT)
     return best_json > 0 and best_json > best_text
 
 

@@ -1,5 +1,8 @@
 """Check an upload as PyPI does, one sentence per failure, in PyPI's order."""
 
+from collective.psc.constants import KNOWN_ONLY
+from collective.psc.constants import KNOWN_OR_PRIVATE
+from collective.psc.constants import WELL_FORMED
 from collective.psc.exceptions import InvalidDistribution
 from collective.psc.exceptions import InvalidFilename
 from collective.psc.exceptions import InvalidMetadata
@@ -12,10 +15,12 @@ from collective.psc.names import SDIST
 from collective.psc.names import WHEEL
 from collective.psc.upload.form import UploadForm
 from packaging.metadata import Metadata
+from packaging.metadata import parse_email
 from packaging.metadata import RawMetadata
 from packaging.utils import canonicalize_name
 from trove_classifiers import classifiers as known_classifiers
 from trove_classifiers import deprecated_classifiers
+from typing import NamedTuple
 
 import packaging.metadata
 import re
@@ -31,11 +36,6 @@ METADATA_HELP = (
 )
 HEX_DIGEST = {"sha256": 64, "blake2_256": 64, "md5": 32}
 PRIVATE_CLASSIFIER = "Private ::"
-# The classifier policies a site manager may choose (``controlpanel/``).
-KNOWN_OR_PRIVATE = "known-or-private"
-KNOWN_ONLY = "known-only"
-WELL_FORMED = "well-formed"
-CLASSIFIER_POLICIES = (KNOWN_OR_PRIVATE, KNOWN_ONLY, WELL_FORMED)
 MAX_SUMMARY_LENGTH = 512
 MAX_URL_LABEL_LENGTH = 32
 
@@ -157,18 +157,17 @@ def render_description(metadata: Metadata) -> str | None:
     return rendered
 
 
-def check_filename(form: UploadForm, metadata: Metadata) -> ParsedFilename:
-    """Check the filename against the file type, the name and the version."""
-    filename = form.filename or ""
+def check_filename(filename: str, filetype: str, metadata: Metadata) -> ParsedFilename:
+    """Check a filename against the file type, the name and the version."""
     parsed = parse_filename(filename)
-    if form.filetype == SDIST and not filename.endswith(".tar.gz"):
+    if filetype == SDIST and not filename.endswith(".tar.gz"):
         raise InvalidFilename(
             f"Invalid file extension: source distributions must be .tar.gz files "
             f"(PEP 625), not {filename!r}."
         )
-    if form.filetype != parsed.package_type:
+    if filetype != parsed.package_type:
         raise InvalidFilename(
-            f"Invalid file extension: {filename!r} is not a {form.filetype} file."
+            f"Invalid file extension: {filename!r} is not a {filetype} file."
         )
     escaped = canonicalize_name(metadata.name).replace("-", "_")
     expected_version = str(metadata.version)
@@ -192,6 +191,13 @@ def check_filename(form: UploadForm, metadata: Metadata) -> ParsedFilename:
     return parsed
 
 
+class FileMetadata(NamedTuple):
+    """The checked core metadata of an archive: packaging's object and raw fields."""
+
+    metadata: Metadata
+    fields: dict
+
+
 def check_file_metadata(
     data: bytes | None,
     parsed: ParsedFilename,
@@ -199,8 +205,8 @@ def check_file_metadata(
     form_name: str,
     form_version: str,
     classifier_policy: str = KNOWN_OR_PRIVATE,
-) -> Metadata:
-    """Check the core metadata inside the archive and return it."""
+) -> FileMetadata:
+    """Check the core metadata inside the archive (parsed once) and return it."""
     where = (
         "a .dist-info/METADATA file"
         if parsed.package_type == WHEEL
@@ -212,7 +218,18 @@ def check_file_metadata(
             f"{parsed.filename!r}."
         )
     try:
-        metadata = Metadata.from_email(data, validate=True)
+        raw, unparsed = parse_email(data)
+    except ValueError as error:
+        raise InvalidDistribution(
+            f"Invalid distribution file: its core metadata is invalid: {error}."
+        ) from None
+    for field in unparsed:
+        raise InvalidDistribution(
+            "Invalid distribution file: its core metadata is invalid: the field "
+            f"{field!r} is unknown or its value cannot be read. {METADATA_HELP}"
+        )
+    try:
+        metadata = Metadata.from_raw(raw, validate=True)
     except ExceptionGroup as errors:
         raise InvalidDistribution(
             "Invalid distribution file: its core metadata is invalid: "
@@ -233,7 +250,7 @@ def check_file_metadata(
             f"not match the version of the upload ({form_version!r})."
         )
     check_classifiers(metadata.classifiers or [], policy=classifier_policy)
-    return metadata
+    return FileMetadata(metadata=metadata, fields=dict(raw))
 
 
 def _check_metadata_version(value: str | None) -> None:

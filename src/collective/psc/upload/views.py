@@ -14,7 +14,7 @@ from collective.psc.exceptions import PSCError
 from collective.psc.exceptions import Unauthenticated
 from collective.psc.exceptions import UnknownAction
 from collective.psc.interfaces import IIndexEndpoint
-from collective.psc.tokens.service import check_token_scope
+from collective.psc.tokens.store import check_token_scope
 from collective.psc.upload import publish
 from collective.psc.upload.form import parse_form
 from collective.psc.upload.form import UploadForm

@@ -134,13 +134,17 @@ def upstream_settings(center: Any) -> UpstreamSettings:
         return UpstreamSettings()
     ttl = getattr(adapted, "upstream_ttl", None)
     return UpstreamSettings(
-        urls=tuple(url.strip() for url in adapted.upstream_urls or () if url.strip()),
+        urls=tuple(url.strip() for url in _listed(adapted, "upstream_urls")),
         allow_list=frozenset(
             normalize_name(name.strip())
-            for name in adapted.upstream_allow_list or ()
-            if name.strip()
+            for name in _listed(adapted, "upstream_allow_list")
         ),
         allow_list_only=bool(adapted.upstream_allow_list_only),
         ttl=DEFAULT_TTL if ttl is None else ttl,
         offline=bool(adapted.upstream_offline),
     )
+
+
+def _listed(adapted: Any, field: str) -> list[str]:
+    """Return the non-blank entries of a list field of the behavior."""
+    return [value for value in getattr(adapted, field, None) or () if value.strip()]

@@ -7,7 +7,7 @@ dict the center's own pages are built as, with absolute file URLs.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import unquote
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -174,7 +174,7 @@ class LinkParser(HTMLParser):
             self._text = None
 
 
-def download_to(url: str, target: BinaryIO, *, limit: int) -> tuple[str, int]:
+def download_to(url: str, target: IO[bytes], *, limit: int) -> tuple[str, int]:
     """Copy a file into ``target`` within ``limit`` bytes; return sha256 and size."""
     hasher = hashlib.sha256()
     size = 0

@@ -8,15 +8,15 @@ Any failure raises before the caller commits: the caller aborts, and nothing
 of the import is kept.
 """
 
-from collective.psc.claims import reserved_pattern
 from collective.psc.exceptions import ImportRefused
 from collective.psc.exceptions import InvalidFilename
 from collective.psc.exceptions import ReleaseNotFound
 from collective.psc.names import normalize_name
 from collective.psc.names import parse_filename
 from collective.psc.names import parse_version
-from collective.psc.services import current_user_id
-from collective.psc.services import find_file
+from collective.psc.services.base import current_user_id
+from collective.psc.services.claims import reserved_pattern
+from collective.psc.services.distributions import find_file
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.upload.publish import publish_archive

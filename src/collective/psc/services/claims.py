@@ -11,29 +11,20 @@
   only by a user with that permission.
 """
 
-from __future__ import annotations
-
 from AccessControl import getSecurityManager
 from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
+from collective.psc.constants import MAINTAINER_ROLES
 from collective.psc.exceptions import Forbidden
 from collective.psc.permissions import RegisterProjectNames
+from collective.psc.types import Center
+from collective.psc.types import Project
 from datetime import datetime
 from datetime import UTC
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
-
-import re
-
-
-if TYPE_CHECKING:
-    from collective.psc.types import Center
-    from collective.psc.types import Project
 
 
 STORAGE_ATTRIBUTE = "_psc_deleted_names"
-MAINTAINER_ROLES = frozenset({"Owner", "Maintainer"})
-_PATTERN = re.compile(r"[a-z0-9*?.\-_\[\]!]+")
 
 
 def may_register_names(center: Center) -> bool:
@@ -73,11 +64,6 @@ def reserved_pattern(*, center: Center, name: str) -> str | None:
         if fnmatchcase(name, pattern.strip().lower()):
             return pattern
     return None
-
-
-def valid_pattern(pattern: str) -> bool:
-    """Tell whether a reserved-name pattern uses only name characters and wildcards."""
-    return bool(_PATTERN.fullmatch(pattern.strip().lower()))
 
 
 def remember_deleted(*, center: Center, project: Project) -> None:

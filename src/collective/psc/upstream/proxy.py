@@ -15,12 +15,11 @@ offers other bytes under its filename is refused and recorded.
 
 from collections.abc import Iterator
 from collective.psc import logger
-from collective.psc.claims import reserved_pattern
 from collective.psc.exceptions import InvalidFilename
 from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
 from collective.psc.names import parse_filename
-from collective.psc.simple import data
+from collective.psc.services.claims import reserved_pattern
 from collective.psc.storage import DEFAULT_STORAGE
 from collective.psc.storage import get_storage
 from collective.psc.upstream import client
@@ -30,6 +29,7 @@ from collective.psc.upstream.behaviors import UpstreamSettings
 from collective.psc.upstream.cache import PAGES
 from typing import Any
 from typing import BinaryIO
+from typing import IO
 
 import tempfile
 
@@ -168,60 +168,6 @@ def served_entry(center: Any, entry: dict, *, name: str, center_url: str) -> dic
     }
 
 
-def project_page(
-    *, center: Any, name: str, project: Any, center_url: str
-) -> dict | None:
-    """Return a project's PEP 691 page with upstream files, or None if it has none."""
-    settings = upstream_settings(center)
-    if not may_fetch(center, name, local=project is not None, settings=settings):
-        return None
-    upstream = served_files(center, name, settings, center_url=center_url)
-    if project is None:
-        if not upstream:
-            return None
-        page = {
-            "meta": {"api-version": data.API_VERSION},
-            "name": name,
-            "versions": [],
-            "files": [],
-            "project-status": {"status": "active"},
-        }
-    else:
-        page = data.project_page(
-            project, center_url=center_url, serial=project.last_serial()
-        )
-    local = {entry["filename"] for entry in page["files"]}
-    page["files"] = page["files"] + [
-        entry for entry in upstream if entry["filename"] not in local
-    ]
-    page["versions"] = _versions(page)
-    return page
-
-
-def _versions(page: dict) -> list[str]:
-    versions = list(page["versions"])
-    for entry in page["files"]:
-        version = str(parse_filename(entry["filename"]).version)
-        if version not in versions:
-            versions.append(version)
-    return versions
-
-
-def root_page(center: Any, page: dict) -> dict:
-    """Return the project list with the upstream projects the center has files of."""
-    settings = upstream_settings(center)
-    local = {project["name"] for project in page["projects"]}
-    names = sorted(
-        name
-        for name in files.fetched_projects(center) - local
-        if may_fetch(center, name, local=False, settings=settings)
-    )
-    if not names:
-        return page
-    projects = page["projects"] + [{"name": name, "_last-serial": 0} for name in names]
-    return {**page, "projects": projects}
-
-
 def fetched_count(center: Any) -> int:
     """Return how many upstream files the center keeps: a version of its list."""
     return files.fetched_count(center)
@@ -280,7 +226,7 @@ def archive(
     return record, spool
 
 
-def _download(entry: dict, target: BinaryIO, *, limit: int) -> int:
+def _download(entry: dict, target: IO[bytes], *, limit: int) -> int:
     try:
         sha256, size = client.download_to(entry["url"], target, limit=limit)
     except client.UpstreamError as error:

@@ -7,13 +7,17 @@ archives and a removal or an edit is journaled, so the index pages, their
 caches and the mirrors follow either path.
 """
 
-from collective.psc import claims
 from collective.psc import journal
-from collective.psc import services
+from collective.psc.constants import PROJECT_LISTING_INDEXES
+from collective.psc.services import claims
+from collective.psc.services.base import current_user_id
+from collective.psc.services.base import get_center
+from collective.psc.services.base import record_change
 from collective.psc.storage import get_storage
 from collective.psc.types import Distribution
 from collective.psc.types import Project
 from collective.psc.types import Release
+from typing import Any
 from zope.container.interfaces import IContainerModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectRemovedEvent
@@ -23,7 +27,7 @@ def distribution_removed(
     distribution: Distribution, event: IObjectRemovedEvent
 ) -> None:
     """Delete the archive of a removed file; journal it if it was removed alone."""
-    center = services.get_center(distribution)
+    center = get_center(distribution)
     get_storage(distribution.storage).delete(distribution, center=center)
     if event.object is distribution:
         release = event.oldParent
@@ -40,7 +44,7 @@ def release_removed(release: Release, event: IObjectRemovedEvent) -> None:
     """Journal a release removed on its own (its files were handled each)."""
     if event.object is release:
         project = event.oldParent
-        project.reindexObject(idxs=services.PROJECT_LISTING_INDEXES)
+        project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
         _record(
             event,
             action=journal.REMOVE_RELEASE,
@@ -93,8 +97,15 @@ def distribution_modified(
     )
 
 
-def _record(event, **entry: str) -> None:
+def _record(
+    event: Any, *, action: str, project: str, version: str = "", filename: str = ""
+) -> None:
     context = getattr(event, "oldParent", None) or event.object
-    services.record_change(
-        center=services.get_center(context), user=services.current_user_id(), **entry
+    record_change(
+        center=get_center(context),
+        user=current_user_id(),
+        action=action,
+        project=project,
+        version=version,
+        filename=filename,
     )

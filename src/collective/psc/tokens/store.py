@@ -14,8 +14,8 @@ from collective.psc.exceptions import TokenNotFound
 from collective.psc.exceptions import UserNotFound
 from collective.psc.names import normalize_name
 from collective.psc.permissions import UploadDistribution
-from collective.psc.services import current_user_id
-from collective.psc.services import find_project
+from collective.psc.services.base import current_user_id
+from collective.psc.services.projects import find_project
 from collective.psc.types import Center
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,7 +104,7 @@ def revoke_token(*, center: Center, token_id: str) -> TokenInfo:
     """Revoke a token of the current user, or any token as a Manager."""
     tokens = _tokens(center)
     record = None if tokens is None else tokens.get(token_id)
-    if record is None:
+    if tokens is None or record is None:
         raise TokenNotFound(
             _(
                 "There is no API token ${token_id} in this index; check the id in "
@@ -225,7 +225,7 @@ def _allowed_project(*, center: Center, user: Any, name: str) -> str:
     if project is not None:
         with api.env.adopt_user(user=user):
             allowed = api.user.has_permission(UploadDistribution, obj=project)
-    if not allowed:
+    if project is None or not allowed:
         raise Forbidden(
             _(
                 "User ${user} cannot upload to a project ${name} in this index, so "

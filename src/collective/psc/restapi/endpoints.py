@@ -1,8 +1,8 @@
 """``GET <project>/@psc-project``: the data of a project's page, in one request."""
 
-from collective.psc import services
 from collective.psc.interfaces import IProject
 from collective.psc.restapi import data
+from collective.psc.services import base
 from plone.restapi.interfaces import IExpandableElement
 from plone.restapi.services import Service
 from zope.component import adapter
@@ -29,7 +29,7 @@ class ProjectPage:
             return result
         # Not cached by serial as the index pages are: edits made in Plone's
         # forms (summary, URLs) change the page without a journal entry.
-        center_url = services.get_center(self.context).absolute_url()
+        center_url = base.get_center(self.context).absolute_url()
         result[NAME].update(data.project_page(self.context, center_url=center_url))
         return result
 

@@ -13,11 +13,12 @@ from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
 from collections import Counter
 from collections.abc import Iterable
-from collective.psc import services
+from collective.psc import constants
 from collective.psc.downloads.logs import downloaded_filename
 from collective.psc.downloads.logs import log_identity
 from collective.psc.downloads.logs import parse_line
 from collective.psc.downloads.logs import read_batches
+from collective.psc.services import distributions
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
@@ -113,6 +114,7 @@ def import_log(
     report.start = report.end = state["offset"] if state else 0
     for lines, end in read_batches(path, offset=report.start, lines=batch_lines):
         counts, malformed = count_downloads(lines, prefixes=prefixes)
+        added: tuple[Counter[str], Counter[str], Counter[str]] | None
         if dry_run:
             added = _resolve(center, counts)
         else:
@@ -171,7 +173,7 @@ def add_downloads(
         return None
     files, projects, unknown = _resolve(center, counts)
     for filename, count in files.items():
-        distribution = services.find_file(center=center, filename=filename)
+        distribution = distributions.get_file(center=center, filename=filename)
         distribution.download_count = file_downloads(distribution) + count
     for name, count in projects.items():
         project = center[name]
@@ -190,9 +192,11 @@ def add_downloads(
 def _resolve(center: Center, counts: Counter) -> tuple[Counter, Counter, Counter]:
     # A filename counts when its file is still in the center; a deleted
     # file's archive is gone from the mirror too.
-    files, projects, unknown = Counter(), Counter(), Counter()
+    files: Counter[str] = Counter()
+    projects: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
     for filename, count in counts.items():
-        if services.find_file(center=center, filename=filename) is None:
+        if distributions.find_file(center=center, filename=filename) is None:
             unknown[filename] += count
             continue
         files[filename] += count
@@ -204,7 +208,7 @@ def top_projects(*, center: Center, limit: int) -> list[tuple[str, int]]:
     """Return the most downloaded projects with their counts, from the catalog."""
     catalog = api.portal.get_tool("portal_catalog")
     results = catalog.searchResults(
-        portal_type=services.PROJECT_TYPE,
+        portal_type=constants.PROJECT_TYPE,
         path={"query": "/".join(center.getPhysicalPath()), "depth": 1},
         psc_downloads={"query": 1, "range": "min"},
         sort_on="psc_downloads",

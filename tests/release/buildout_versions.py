@@ -2,7 +2,7 @@
 
 constraints.txt is the one resolved dependency set of the add-on.  Buildout
 cannot read it, so ``[versions]`` is generated from it: run
-``python -m collective.psc.commands.buildout_versions`` at the top of the
+``python tests/release/buildout_versions.py`` at the top of the
 repository after changing constraints.txt (``--check`` only reports drift).
 
 Buildout's ``[versions]`` cannot express environment markers, so lines are
@@ -69,7 +69,7 @@ SECTION_HEADER = "[versions]"
 
 _HEADER_COMMENT = """\
 # Generated from constraints.txt by
-#     python -m collective.psc.commands.buildout_versions
+#     python tests/release/buildout_versions.py
 # Do not edit by hand: change constraints.txt (or RECIPE_VERSIONS in that
 # module for the recipe pins at the end) and run it again.
 # [versions] cannot express environment markers, so the pins are those for
