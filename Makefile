@@ -21,7 +21,7 @@ PLONE61_TESTS ?= tests/content tests/controlpanel tests/feeds \
 
 # Debian packages the tests start themselves: Apache and nginx serve an exported
 # mirror tree, Chromium runs the browser tests.
-SYSTEM_PACKAGES := apache2 nginx chromium
+SYSTEM_PACKAGES := apache2 nginx chromium postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install system-packages run test test-plone61 release-check lint format \

@@ -116,6 +116,16 @@ setup(
             "twine",
             "uv",
             "zc.buildout",
+            "psycopg2-binary",
+            "RelStorage",
+            "ZEO",
+        ],
+        "relstorage": [
+            "psycopg2-binary",
+            "RelStorage",
+        ],
+        "zeo": [
+            "ZEO",
         ],
         "dev": [
             "mypy",

@@ -250,12 +250,11 @@ def test_replace_appends_missing_section():
     assert new == "[buildout]\nparts =\n\n[versions]\na = 1\n"
 
 
-def test_runs_as_module_on_the_repository():
+def test_runs_as_a_script_on_the_repository():
     result = subprocess.run(
         [
             sys.executable,
-            "-m",
-            "collective.psc.commands.buildout_versions",
+            str(Path(__file__).parent / "release" / "buildout_versions.py"),
             "--check",
             "--buildout",
             str(BUILDOUT),

@@ -179,10 +179,25 @@ def test_serve_answers_http(instance, tmp_path):
         check_add_site_page(instance)
         downloaded = download_file(f"http://127.0.0.1:{port}/Plone/pypi", "blob-check")
         check_failed_logins_are_throttled(instance, tmp_path)
+        check_data_command_names_the_running_site(instance, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
     check_access_log_import(instance, downloaded)
+
+
+def check_data_command_names_the_running_site(instance, pid: int) -> None:
+    """A data command says in one line that the site runs, not with a traceback."""
+    zope_conf = str(instance["root"] / "var" / "instance" / "etc" / "zope.conf")
+    result = run(PSC, "-C", zope_conf, "centers", cwd=instance["root"])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"The site is running (process {pid}) and holds its database "
+        f"{instance['root'] / 'var' / 'filestorage' / 'Data.fs'}; stop it first: "
+        "the embedded FileStorage opens in one process at a time (on ZEO or "
+        "RelStorage, psc commands run while the site serves)."
+    ]
 
 
 def check_front_page(port: int) -> None:

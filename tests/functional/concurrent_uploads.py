@@ -108,7 +108,12 @@ def main(argv: list[str]) -> None:
                 )
         report["files"] = files
         report["journal"] = [
-            {"serial": e.serial, "action": e.action, "filename": e.filename}
+            {
+                "serial": e.serial,
+                "project": e.project,
+                "action": e.action,
+                "filename": e.filename,
+            }
             for e in entries
         ]
     json.dump(report, sys.stdout)

@@ -33,8 +33,6 @@ RECIPE_VERSIONS: Mapping[str, str] = {
     "plone-recipe-zope2instance": "9.1.0",
     "python-dotenv": "1.2.4",
     "zc-recipe-egg": "6.0.0",
-    "zdaemon": "5.2.1",
-    "zeo": "6.2",
 }
 
 #: The marker environment of Linux on CPython, less the Python version.

@@ -2,6 +2,7 @@
 
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 import argparse
 import os
+import re
 import secrets
 import transaction
 
@@ -33,6 +35,10 @@ class InstanceSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 4
+    # host:port of a ZEO server (``psc zeo``); None for the embedded FileStorage.
+    zeo_address: str | None = None
+    # A PostgreSQL DSN for RelStorage (history-free); None for no RelStorage.
+    relstorage_dsn: str | None = None
 
     @property
     def instance(self) -> Path:
@@ -63,12 +69,92 @@ def write_instance(settings: InstanceSettings) -> None:
         "host": settings.host,
         "port": str(settings.port),
         "threads": str(settings.threads),
+        **storage_section(settings, var),
     }
     etc = var / "instance" / "etc"
     for name in ("zope.conf", "zope.ini"):
         text = Template((TEMPLATES / f"{name}.in").read_text()).substitute(values)
         _write_atomically(etc / name, text)
     _write_atomically(etc / "site.zcml", (TEMPLATES / "site.zcml").read_text())
+
+
+def storage_section(settings: InstanceSettings, var: Path) -> dict[str, str]:
+    """Return the zope.conf lines of the database: FileStorage, ZEO or RelStorage."""
+    if settings.zeo_address is not None and settings.relstorage_dsn is not None:
+        raise SystemExit("Choose ZEO or RelStorage, not both.")
+    if settings.relstorage_dsn is not None:
+        return _relstorage_section(settings.relstorage_dsn, var)
+    if settings.zeo_address is None:
+        storage = (
+            "    <filestorage>\n"
+            f"        path {var}/filestorage/Data.fs\n"
+            f"        blob-dir {var}/blobstorage\n"
+            "    </filestorage>"
+        )
+        return {"storage_imports": "", "storage": storage}
+    (var / "blobcache").mkdir(exist_ok=True)
+    (var / "blobcache").chmod(0o700)
+    storage = (
+        "    <zeoclient>\n"
+        f"        server {settings.zeo_address}\n"
+        "        storage 1\n"
+        "        name zeostorage\n"
+        f"        var {var}\n"
+        f"        blob-dir {var}/blobcache\n"
+        "        shared-blob-dir off\n"
+        "        blob-cache-size 1GB\n"
+        "        cache-size 128MB\n"
+        "    </zeoclient>"
+    )
+    return {"storage_imports": "%import ZEO\n", "storage": storage}
+
+
+def _relstorage_section(dsn: str, var: Path) -> dict[str, str]:
+    if "\n" in dsn:
+        raise SystemExit("The RelStorage DSN must be one line.")
+    (var / "blobcache").mkdir(exist_ok=True)
+    (var / "blobcache").chmod(0o700)
+    storage = (
+        "    <relstorage>\n"
+        "        keep-history false\n"
+        f"        blob-dir {var}/blobcache\n"
+        "        shared-blob-dir false\n"
+        "        blob-cache-size 1GB\n"
+        "        <postgresql>\n"
+        f"            dsn {dsn}\n"
+        "        </postgresql>\n"
+        "    </relstorage>"
+    )
+    return {"storage_imports": "%import relstorage\n", "storage": storage}
+
+
+def write_zeo_server(var: Path, address: str) -> Path:
+    """Write the configuration of a ZEO server for an instance's data; return it."""
+    var = var.resolve()
+    for folder in ("filestorage", "blobstorage", "zeo"):
+        (var / folder).mkdir(parents=True, exist_ok=True)
+    (var / "blobstorage").chmod(0o700)
+    path = var / "zeo" / "zeo.conf"
+    _write_atomically(
+        path,
+        '# ZEO server configuration written by "psc zeo".\n'
+        "<zeo>\n"
+        f"    address {address}\n"
+        f"    pid-filename {var}/zeo/zeo.pid\n"
+        "</zeo>\n"
+        "<filestorage 1>\n"
+        f"    path {var}/filestorage/Data.fs\n"
+        f"    blob-dir {var}/blobstorage\n"
+        "</filestorage>\n"
+        "<eventlog>\n"
+        "    <logfile>\n"
+        f"        path {var}/log/zeo.log\n"
+        "        format %(asctime)s %(levelname)s %(name)s %(message)s\n"
+        "    </logfile>\n"
+        "</eventlog>\n",
+    )
+    (var / "log").mkdir(exist_ok=True)
+    return path
 
 
 def admin_password(var: Path) -> str:
@@ -87,16 +173,39 @@ def admin_password(var: Path) -> str:
 @contextmanager
 def opened_app(zope_conf: Path) -> Iterator[Any]:
     """Open the Zope application of an instance, closing its database after."""
-    from Testing.makerequest import makerequest
+    import Zope2
+
+    start_zope(zope_conf)
+    try:
+        with connected_app() as app:
+            yield app
+    finally:
+        Zope2.DB.close()
+
+
+def start_zope(zope_conf: Path) -> None:
+    """Load Zope and open the instance's database, or explain in one line why not."""
     from Zope2.Startup.run import make_wsgi_app
 
-    import Zope2
+    import zc.lockfile
 
     if not zope_conf.exists():
         raise SystemExit(
             f"No Zope configuration at {zope_conf}; run 'psc init' first or pass -C."
         )
-    make_wsgi_app({}, str(zope_conf))
+    try:
+        make_wsgi_app({}, str(zope_conf))
+    except zc.lockfile.LockError as error:
+        raise SystemExit(database_in_use(error)) from None
+
+
+@contextmanager
+def connected_app() -> Iterator[Any]:
+    """Yield the Zope application of the started Zope with a request, then close it."""
+    from Testing.makerequest import makerequest
+
+    import Zope2
+
     app = makerequest(Zope2.app())
     try:
         yield app
@@ -104,7 +213,32 @@ def opened_app(zope_conf: Path) -> Iterator[Any]:
         transaction.abort()
         noSecurityManager()
         app._p_jar.close()
-        Zope2.DB.close()
+
+
+def database_in_use(error: Exception) -> str:
+    """Return the sentence for a FileStorage that another process holds."""
+    lock = _lock_path(str(error))
+    pid = _lock_owner(lock) if lock else None
+    who = f"process {pid}" if pid else "another process"
+    data = f" {lock.with_suffix('')}" if lock else ""
+    return (
+        f"The site is running ({who}) and holds its database{data}; stop it "
+        "first: the embedded FileStorage opens in one process at a time (on ZEO "
+        "or RelStorage, psc commands run while the site serves)."
+    )
+
+
+def _lock_path(message: str) -> Path | None:
+    found = re.search(r"'([^']+\.lock)'", message)
+    return Path(found.group(1)) if found else None
+
+
+def _lock_owner(lock: Path) -> str | None:
+    try:
+        text = lock.read_text().strip()
+    except OSError:
+        return None
+    return text.split()[0] if text and text.split()[0].isdigit() else None
 
 
 def login_as(app: Any, username: str) -> None:
@@ -202,33 +336,100 @@ def init_instance(
     write_instance(settings)
     password = admin_password(settings.var)
     with opened_app(settings.zope_conf) as app:
-        ensure_admin(app, username=ADMIN_USER, password=password)
-        transaction.commit()
-        login_as(app, ADMIN_USER)
-        site, site_created = ensure_site(
-            app,
-            site_id=site_id,
-            title=SITE_TITLE,
-            center_id=center_id,
-            center_title=CENTER_TITLE,
+        return ensure_content(
+            app, settings, site_id=site_id, center_id=center_id, password=password
         )
-        center, center_created = ensure_center(
-            site, center_id=center_id, title=CENTER_TITLE
-        )
-        center_created = center_created or site_created
-        transaction.commit()
-        return {
-            "url": f"http://{settings.host}:{settings.port}/{site_id}",
-            "center_url": f"http://{settings.host}:{settings.port}/{site_id}/"
-            f"{center.getId()}",
-            "username": ADMIN_USER,
-            "password": password,
-            "site_created": site_created,
-            "center_created": center_created,
-        }
+
+
+def serve_instance(
+    settings: InstanceSettings,
+    *,
+    site_id: str,
+    center_id: str,
+    announce: Callable[[dict[str, Any]], None],
+) -> None:
+    """Write the configuration, start Zope once, add what is missing, serve.
+
+    The WSGI pipeline of ``zope.ini`` is loaded first, which starts Zope and
+    opens the database; the admin, site and center are then made in that same
+    process, and the server runs until it is stopped.
+    """
+    from paste.deploy import loadapp
+    from paste.deploy import loadserver
+    from Zope2.Startup.serve import setup_logging
+
+    import zc.lockfile
+    import Zope2
+
+    write_instance(settings)
+    password = admin_password(settings.var)
+    ini = f"config:{settings.zope_ini.resolve()}"
+    server = loadserver(ini)
+    try:
+        app = loadapp(ini)
+    except zc.lockfile.LockError as error:
+        raise SystemExit(database_in_use(error)) from None
+    try:
+        with connected_app() as zope_app:
+            announce(
+                ensure_content(
+                    zope_app,
+                    settings,
+                    site_id=site_id,
+                    center_id=center_id,
+                    password=password,
+                )
+            )
+        # The server's logging from zope.ini: after the site set-up, whose
+        # profile imports would fill the log on the first start.
+        setup_logging(str(settings.zope_ini.resolve()))
+        server(app)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for database in Zope2.opened:
+            database.close()
+
+
+def ensure_content(
+    app: Any,
+    settings: InstanceSettings,
+    *,
+    site_id: str,
+    center_id: str,
+    password: str,
+) -> dict[str, Any]:
+    """Make sure the admin user, the site and its center exist; commit."""
+    ensure_admin(app, username=ADMIN_USER, password=password)
+    transaction.commit()
+    login_as(app, ADMIN_USER)
+    site, site_created = ensure_site(
+        app,
+        site_id=site_id,
+        title=SITE_TITLE,
+        center_id=center_id,
+        center_title=CENTER_TITLE,
+    )
+    center, center_created = ensure_center(
+        site, center_id=center_id, title=CENTER_TITLE
+    )
+    center_created = center_created or site_created
+    transaction.commit()
+    return {
+        "url": f"http://{settings.host}:{settings.port}/{site_id}",
+        "center_url": f"http://{settings.host}:{settings.port}/{site_id}/"
+        f"{center.getId()}",
+        "username": ADMIN_USER,
+        "password": password,
+        "site_created": site_created,
+        "center_created": center_created,
+    }
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    # Readable by its owner only: zope.conf may hold a database password.
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
     os.replace(temporary, path)

@@ -1,5 +1,6 @@
 """The ``psc`` console command: one entry point with subcommands."""
 
+from collective.psc.commands.balancer import register as register_balancer
 from collective.psc.commands.downloads import register as register_downloads
 from collective.psc.commands.instance import ADMIN_USER
 from collective.psc.commands.instance import DEFAULT_VAR
@@ -8,6 +9,8 @@ from collective.psc.commands.instance import init_instance
 from collective.psc.commands.instance import InstanceSettings
 from collective.psc.commands.instance import login_as
 from collective.psc.commands.instance import opened_app
+from collective.psc.commands.instance import serve_instance
+from collective.psc.commands.instance import write_zeo_server
 from collective.psc.commands.maintainers import register as register_maintainers
 from collective.psc.commands.mirror import register as register_mirror
 from collective.psc.commands.storage import register as register_storage
@@ -83,7 +86,41 @@ def build_parser() -> argparse.ArgumentParser:
             default="pypi",
             help="the id of the software center in the site",
         )
+        command.add_argument(
+            "--zeo-address",
+            default=os.environ.get("ZEO_ADDRESS") or None,
+            help="keep the data in the ZEO server at HOST:PORT (see 'psc zeo') "
+            "instead of the embedded FileStorage; $ZEO_ADDRESS sets the default",
+        )
+        command.add_argument(
+            "--relstorage-dsn",
+            default=os.environ.get("RELSTORAGE_DSN") or None,
+            help="keep the data in PostgreSQL with RelStorage (history-free), "
+            "for example 'dbname=psc host=127.0.0.1'; $RELSTORAGE_DSN sets the "
+            "default",
+        )
         command.set_defaults(handler=handler)
+
+    zeo = commands.add_parser(
+        "zeo",
+        help="serve the instance's database to several processes (a ZEO server)",
+        description="Run a ZEO server on the instance's FileStorage and blobs, so "
+        "that several Zope processes and psc commands use the data at once; start "
+        "them with --zeo-address.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    zeo.add_argument(
+        "--var",
+        type=Path,
+        default=DEFAULT_VAR,
+        help="the directory of the data (filestorage/, blobstorage/)",
+    )
+    zeo.add_argument(
+        "--address",
+        default=os.environ.get("ZEO_ADDRESS") or "127.0.0.1:8100",
+        help="HOST:PORT the server listens on",
+    )
+    zeo.set_defaults(handler=run_zeo)
 
     centers = commands.add_parser(
         "centers", help="list the software centers with their projects and files"
@@ -96,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_storage(commands)
     register_downloads(commands)
     register_upstream(commands)
+    register_balancer(commands)
     return parser
 
 
@@ -103,6 +141,23 @@ def run_init(args: argparse.Namespace) -> int:
     """Write the configuration and create what is missing; print how to log in."""
     settings = _settings(args)
     info = init_instance(settings, site_id=args.site_id, center_id=args.center_id)
+    _announce(settings, info)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Initialise the instance and serve it, starting Zope once."""
+    settings = _settings(args)
+    serve_instance(
+        settings,
+        site_id=args.site_id,
+        center_id=args.center_id,
+        announce=lambda info: _announce(settings, info),
+    )
+    return 0
+
+
+def _announce(settings: InstanceSettings, info: dict) -> None:
     print(f"Site:     {info['url']} ({'created' if info['site_created'] else 'kept'})")
     print(
         f"Index:    {info['center_url']}/ "
@@ -111,20 +166,31 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"Login:    {info['username']} / {info['password']}")
     print(f"Config:   {settings.zope_ini}")
     sys.stdout.flush()
+
+
+def run_zeo(args: argparse.Namespace) -> int:
+    """Run a ZEO server on the instance's data until it is stopped."""
+    # The server resolves write conflicts of the center's journal itself, so
+    # it must import the journal's class: fail now if it cannot.
+    from collective.psc.journal import Journal
+    from ZEO.runzeo import main as runzeo
+
+    config = write_zeo_server(args.var, args.address)
+    print(f"ZEO:      {args.address} (data in {args.var.resolve()})")
+    print(f"Resolves: write conflicts of {Journal.__module__}.{Journal.__name__}")
+    sys.stdout.flush()
+    runzeo(["-C", str(config)])
     return 0
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    """Initialise the instance, then replace this process by the WSGI server."""
-    run_init(args)
-    runwsgi = Path(sys.executable).with_name("runwsgi")
-    os.execv(runwsgi, [str(runwsgi), str(_settings(args).zope_ini)])
-    return 1
 
 
 def _settings(args: argparse.Namespace) -> InstanceSettings:
     return InstanceSettings(
-        var=args.var, host=args.host, port=args.port, threads=args.threads
+        var=args.var,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        zeo_address=args.zeo_address,
+        relstorage_dsn=args.relstorage_dsn,
     )
 
 

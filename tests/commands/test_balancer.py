@@ -1,0 +1,223 @@
+"""Two instances on one database behind nginx, round-robin, no sticky sessions.
+
+The acceptance test of running several instances: for ZEO and for RelStorage
+on PostgreSQL, two ``psc serve`` instances (each with its own ``var``) share
+the data, and Debian's nginx balances over them with the configuration that
+``psc balancer nginx`` prints.
+"""
+
+from collective.psc.commands.balancer import nginx_balancer
+from contextlib import ExitStack
+from pathlib import Path
+from tests.fixtures.builder import build_wheel
+from tests.fixtures.databases import BIN
+from tests.fixtures.databases import free_port
+from tests.fixtures.databases import served_site
+from tests.fixtures.databases import zeo_server
+from tests.fixtures.postgres import postgres_server
+from tests.fixtures.postgres import server_bin
+from tests.functional.client import IndexClient
+from tests.mirroring.servers import checked
+from tests.mirroring.servers import NGINX
+from tests.mirroring.servers import NGINX_MAIN
+from tests.mirroring.servers import running
+
+import collections
+import concurrent.futures
+import hashlib
+import os
+import pytest
+import requests
+import subprocess
+import threading
+
+
+pytestmark = [pytest.mark.functional, pytest.mark.scale]
+
+PASSWORD = "balanced-secret"
+JSON = "application/vnd.pypi.simple.v1+json"
+PROJECTS = [f"spread-{n}" for n in range(6)]
+# Which upstream answered each request, to tell that both instances served.
+UPSTREAM_LOG = (
+    "log_format psc_upstreams '$request_method $status $upstream_addr $uri';\n"
+)
+
+
+@pytest.fixture(scope="module", params=["zeo", "relstorage"])
+def cluster(request, tmp_path_factory):
+    """Run the database, two instances and nginx; yield their URLs."""
+    root = tmp_path_factory.mktemp(f"cluster-{request.param}")
+    env = {"PSC_ADMIN_PASSWORD": PASSWORD}
+    with ExitStack() as stack:
+        if request.param == "zeo":
+            options = stack.enter_context(zeo_server(root / "data"))
+        else:
+            if server_bin() is None:
+                pytest.fail("Debian's postgresql is missing (make system-packages)")
+            dsn = stack.enter_context(postgres_server())
+            options = ["--relstorage-dsn", dsn]
+        # One after the other: the first one creates the site and center.
+        first = stack.enter_context(served_site(root, options, var="a", env=env))
+        second = stack.enter_context(served_site(root, options, var="b", env=env))
+        instances = [f"127.0.0.1:{site['port']}" for site in (first, second)]
+        port = free_port()
+        run_dir = root / "nginx"
+        run_dir.mkdir()
+        site = UPSTREAM_LOG + nginx_balancer(
+            instances=instances, listen=f"127.0.0.1:{port}", server_name="127.0.0.1"
+        ).replace(
+            "server_name 127.0.0.1;",
+            f"server_name 127.0.0.1;\n    access_log {run_dir}/upstreams.log "
+            "psc_upstreams;",
+        )
+        user = "user root root;\n" if os.geteuid() == 0 else ""
+        config = run_dir / "nginx.conf"
+        config.write_text(NGINX_MAIN.substitute(user=user, run_dir=run_dir, site=site))
+        argv = checked([NGINX, "-p", str(run_dir), "-e", "stderr", "-c", str(config)])
+        stack.enter_context(
+            running([*argv, "-g", "daemon off;"], port=port, run_dir=run_dir)
+        )
+        public = f"127.0.0.1:{port}"
+        yield {
+            "root": root,
+            "public": f"http://{public}/pypi",
+            "instances": instances,
+            "sites": [first, second],
+            "upstream_log": run_dir / "upstreams.log",
+            # The path that makes an instance answer as nginx would have it.
+            "direct": [
+                f"http://{instance}/VirtualHostBase/http/{public}/Plone/"
+                "VirtualHostRoot/pypi"
+                for instance in instances
+            ],
+        }
+
+
+def twine_upload(url: str, paths: list[Path]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "twine"), "upload", "--disable-progress-bar"]
+        + ["--repository-url", f"{url}/legacy/", "-u", "admin", "-p", PASSWORD]
+        + [str(path) for path in paths],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def simple_page(base: str, name: str, accept: str) -> requests.Response:
+    answer = requests.get(
+        f"{base}/simple/{name}/", headers={"Accept": accept}, timeout=60
+    )
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
+def test_parallel_twine_uploads_through_nginx(cluster, tmp_path):
+    # 48 files over 6 projects, 4 files in each release, from 8 twine
+    # processes at once; each process sends files of every release.
+    expected, batches = {}, collections.defaultdict(list)
+    for number, name in enumerate(PROJECTS):
+        for version in ("1.0", "2.0"):
+            for tag in range(4):
+                path = build_wheel(
+                    tmp_path / name / version, name, version, build_tag=f"{tag + 1}"
+                )
+                expected[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                batches[(number + tag + int(version[0])) % 8].append(path)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(
+                lambda paths: twine_upload(cluster["public"], paths), batches.values()
+            )
+        )
+    for result in results:
+        assert result.returncode == 0, result.stdout + result.stderr
+    served = collections.Counter(
+        line.split()[2]
+        for line in cluster["upstream_log"].read_text().splitlines()
+        if line.startswith("POST 200")
+    )
+    assert set(served) == set(cluster["instances"]), served
+    first, second = cluster["direct"]
+    serials = {}
+    for name in PROJECTS:
+        for accept in (JSON, "text/html"):
+            answers = [simple_page(base, name, accept) for base in (first, second)]
+            assert answers[0].content == answers[1].content
+            assert (
+                answers[0].headers["X-PyPI-Last-Serial"]
+                == answers[1].headers["X-PyPI-Last-Serial"]
+            )
+        page = simple_page(first, name, JSON).json()
+        serials[name] = page["meta"]["_last-serial"]
+        for entry in page["files"]:
+            assert entry["hashes"]["sha256"] == expected.pop(entry["filename"])
+    assert expected == {}
+    assert len(set(serials.values())) == len(PROJECTS)
+    root = [requests.get(f"{base}/simple/", timeout=60) for base in (first, second)]
+    assert (
+        root[0].headers["X-PyPI-Last-Serial"] == root[1].headers["X-PyPI-Last-Serial"]
+    )
+    assert int(root[0].headers["X-PyPI-Last-Serial"]) == max(serials.values())
+
+
+def test_a_write_on_one_instance_is_read_at_once_on_the_other(cluster, tmp_path):
+    first, second = cluster["direct"]
+    wheel = build_wheel(tmp_path, "read-your-writes", "1.0")
+    assert IndexClient(first, "admin", PASSWORD).upload(wheel).status == 200
+    page = simple_page(second, "read-your-writes", JSON).json()
+    assert [entry["filename"] for entry in page["files"]] == [wheel.name]
+
+
+def test_one_filename_sent_to_both_instances_at_once_is_stored_once(cluster, tmp_path):
+    first, second = cluster["direct"]
+    wheels = [
+        build_wheel(tmp_path / str(n), "raced", "1.0", summary=f"Build {n}.")
+        for n in range(2)
+    ]
+    assert wheels[0].name == wheels[1].name
+    barrier = threading.Barrier(2)
+
+    def send(base: str, wheel: Path):
+        barrier.wait()
+        return IndexClient(base, "admin", PASSWORD).upload(wheel)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(send, (first, second), wheels))
+    statuses = sorted(answer.status for answer in answers)
+    assert statuses == [200, 400], [(a.status, a.reason) for a in answers]
+    refused = next(answer for answer in answers if answer.status == 400)
+    assert "File already exists" in refused.reason
+    winner = wheels[[answer.status for answer in answers].index(200)]
+    page = simple_page(second, "raced", JSON).json()
+    assert [entry["hashes"]["sha256"] for entry in page["files"]] == [
+        hashlib.sha256(winner.read_bytes()).hexdigest()
+    ]
+    stored = requests.get(page["files"][0]["url"], timeout=60).content
+    assert stored == winner.read_bytes()
+
+
+def test_pip_installs_through_nginx_with_one_instance_stopped(cluster, tmp_path):
+    wheel = build_wheel(tmp_path, "still-there", "1.0")
+    assert twine_upload(cluster["public"], [wheel]).returncode == 0
+    second = cluster["sites"][1]["process"]
+    os.killpg(second.pid, 15)
+    second.wait(timeout=60)
+    target = tmp_path / "installed"
+    for _attempt in range(3):
+        result = subprocess.run(
+            [str(BIN / "python"), "-m", "pip", "install", "--no-deps", "--target"]
+            + [
+                str(target),
+                "--index-url",
+                f"{cluster['public']}/simple/",
+                "still-there",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (target / "still_there").is_dir()
