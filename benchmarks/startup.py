@@ -7,9 +7,10 @@ folder) and are polled until the software center answers 200; each is timed
 and center exist, which runwsgi does not; a ratio near 1.0 means that it
 starts Zope once, as runwsgi does.
 
-Also timed: a ``psc`` data command (``psc centers``) against the stopped
-instance, the start-up cost every admin command pays with the embedded
-FileStorage.
+Also timed: ``psc init`` followed by runwsgi, the two Zope start-ups that a
+restart cost before ``psc serve`` started Zope once; and a ``psc`` data
+command (``psc centers``) against the stopped instance, the start-up cost
+every admin command pays with the embedded FileStorage.
 
 Usage: .venv/bin/python benchmarks/startup.py [--runs 5]
 """
@@ -85,18 +86,31 @@ def main() -> None:
         serve = [str(BIN / "psc"), "serve", "--var", "var", "--port", str(port)]
         runwsgi = [str(BIN / "runwsgi"), "var/instance/etc/zope.ini"]
         centers = [str(BIN / "psc"), "-C", "var/instance/etc/zope.conf", "centers"]
-        times: dict[str, list[float]] = {"psc serve": [], "runwsgi": [], "centers": []}
+        init = [str(BIN / "psc"), "init", "--var", "var", "--port", str(port)]
+        times: dict[str, list[float]] = {
+            "psc serve": [],
+            "runwsgi": [],
+            "init+runwsgi": [],
+            "centers": [],
+        }
         for _run in range(args.runs):
             times["psc serve"].append(time_to_answer(serve, url, root))
             times["runwsgi"].append(time_to_answer(runwsgi, url, root))
+            times["init+runwsgi"].append(
+                time_command(init, root) + time_to_answer(runwsgi, url, root)
+            )
             times["centers"].append(time_command(centers, root))
     for name, values in times.items():
         print(
-            f"{name:<10} median {statistics.median(values):6.2f} s  "
+            f"{name:<13} median {statistics.median(values):6.2f} s  "
             f"min {min(values):6.2f}  max {max(values):6.2f}  ({len(values)} runs)"
         )
     ratio = statistics.median(times["psc serve"]) / statistics.median(times["runwsgi"])
     print(f"psc serve / runwsgi: {ratio:.2f}")
+    before = statistics.median(times["init+runwsgi"]) / statistics.median(
+        times["psc serve"]
+    )
+    print(f"init+runwsgi / psc serve: {before:.2f}")
 
 
 if __name__ == "__main__":
