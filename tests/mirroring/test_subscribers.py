@@ -1,6 +1,7 @@
 """The export after each commit: what it writes, and what an abort does not."""
 
 from collective.psc.mirroring import export
+from collective.psc.mirroring import sync
 from collective.psc.mirroring.sync import verify
 from collective.psc.mirroring.writer import STATUS_FILE
 from collective.psc.services import archives
@@ -111,3 +112,18 @@ def test_yank_and_delete_update_the_tree(mirrored, tree, tmp_path):
     )
     assert json.loads(tree.read("simple/index.v1_json"))["projects"] == []
     assert not verify(mirrored, tree)
+
+
+def test_an_older_state_never_overwrites_a_newer_tree(mirrored, tree, tmp_path):
+    # Another instance exported a later serial than this process reads (its
+    # connection has not seen that commit yet): the export leaves the tree.
+    upload(mirrored, build_wheel(tmp_path, "demo", "1.0"))
+    status = json.loads(tree.read(STATUS_FILE))
+    ahead = {**status, "serial": status["serial"] + 5}
+    tree.write(STATUS_FILE, json.dumps(ahead).encode())
+    before = snapshot(tree)
+    transaction.begin()
+    report = sync.export_changes(mirrored, tree, center_path=status["center"])
+    assert report.pages == 0
+    assert snapshot(tree) == before
+    assert json.loads(tree.read(STATUS_FILE))["serial"] == status["serial"] + 5

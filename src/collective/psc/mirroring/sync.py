@@ -60,10 +60,13 @@ def export_changes(center: Center, tree: Tree, *, center_path: str) -> Report:
     status = tree.read_status() or {}
     history = center.journal
     since = status.get("serial", 0)
-    if status.get("journal") != history.uid or since > history.last_serial:
+    if status.get("journal") != history.uid:
         return resync(center, tree, center_path=center_path)
     report = Report(serial=history.last_serial)
-    if since == history.last_serial:
+    # A tree ahead of what this process reads was exported by another
+    # instance from a later state, which holds this process's commits too:
+    # writing now would put an older state over a newer one.
+    if since >= history.last_serial:
         return report
     entries = list(history.entries(since))
     names = list(dict.fromkeys(entry.project for entry in entries))
