@@ -17,10 +17,12 @@ from tests.fixtures.databases import zeo_server
 from tests.fixtures.postgres import postgres_server
 from tests.fixtures.postgres import server_bin
 from tests.functional.client import IndexClient
+from tests.functional.client import twine_fields
 from tests.mirroring.servers import checked
 from tests.mirroring.servers import NGINX
 from tests.mirroring.servers import NGINX_MAIN
 from tests.mirroring.servers import running
+from urllib3 import encode_multipart_formdata
 
 import collections
 import concurrent.futures
@@ -28,8 +30,10 @@ import hashlib
 import os
 import pytest
 import requests
+import signal
 import subprocess
 import threading
+import time
 
 
 pytestmark = [pytest.mark.functional, pytest.mark.scale]
@@ -80,6 +84,9 @@ def cluster(request, tmp_path_factory):
         public = f"127.0.0.1:{port}"
         yield {
             "root": root,
+            "backend": request.param,
+            "options": options,
+            "env": env,
             "public": f"http://{public}/pypi",
             "instances": instances,
             "sites": [first, second],
@@ -196,6 +203,108 @@ def test_one_filename_sent_to_both_instances_at_once_is_stored_once(cluster, tmp
     ]
     stored = requests.get(page["files"][0]["url"], timeout=60).content
     assert stored == winner.read_bytes()
+
+
+def test_an_instance_killed_during_an_upload_leaves_nothing(cluster, tmp_path):
+    # A third instance on the same database takes a 50 MB upload and is
+    # killed (SIGKILL) half-way; the others never see the file, and the
+    # same upload again, through nginx, stores it exactly once.
+    wheel = build_wheel(
+        tmp_path,
+        "killed-upload",
+        "1.0",
+        extra_files={"killed_upload/blob.bin": os.urandom(50 << 20)},
+    )
+    fields = [*twine_fields(wheel), ("content", (wheel.name, wheel.read_bytes()))]
+    body, content_type = encode_multipart_formdata(fields)
+    sent = threading.Event()
+
+    def slow_body():
+        for start in range(0, len(body), 1 << 20):
+            yield body[start : start + (1 << 20)]
+            if start > len(body) // 2:
+                sent.set()
+                time.sleep(0.2)
+
+    with served_site(
+        cluster["root"], cluster["options"], var="c", env=cluster["env"]
+    ) as doomed:
+        url = f"http://127.0.0.1:{doomed['port']}/Plone/pypi/legacy/"
+
+        def post():
+            try:
+                return requests.post(
+                    url,
+                    data=slow_body(),
+                    headers={"Content-Type": content_type},
+                    auth=("admin", PASSWORD),
+                    timeout=120,
+                ).status_code
+            except requests.ConnectionError:
+                return None
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(post)
+            assert sent.wait(timeout=120)
+            os.killpg(doomed["process"].pid, signal.SIGKILL)
+            doomed["process"].wait(timeout=60)
+            assert future.result(timeout=120) is None
+    _first, second = cluster["direct"]
+    assert (
+        requests.get(f"{second}/simple/killed-upload/", timeout=60).status_code == 404
+    )
+    assert twine_upload(cluster["public"], [wheel]).returncode == 0
+    page = simple_page(second, "killed-upload", JSON).json()
+    assert [entry["hashes"]["sha256"] for entry in page["files"]] == [
+        hashlib.sha256(wheel.read_bytes()).hexdigest()
+    ]
+
+
+def pack_command(cluster) -> list[str]:
+    """Return the command that packs the cluster's database while it serves."""
+    options = cluster["options"]
+    if cluster["backend"] == "zeo":
+        return [str(BIN / "zeopack"), "-d", "0", options[1]]
+    config = cluster["root"] / "pack.conf"
+    config.write_text(
+        "%import relstorage\n"
+        "<relstorage>\n"
+        "    keep-history false\n"
+        "    pack-gc true\n"
+        "    <postgresql>\n"
+        f"        dsn {options[1]}\n"
+        "    </postgresql>\n"
+        "</relstorage>\n"
+    )
+    return [str(BIN / "zodbpack"), "-d", "0", str(config)]
+
+
+def test_packing_during_uploads_keeps_every_file(cluster, tmp_path):
+    expected, batches = {}, []
+    for batch in range(4):
+        paths = []
+        for n in range(3):
+            path = build_wheel(tmp_path / str(batch), f"packed-{batch}", f"1.{n}")
+            expected[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            paths.append(path)
+        batches.append(paths)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        uploads = [
+            pool.submit(twine_upload, cluster["public"], paths) for paths in batches
+        ]
+        packed = subprocess.run(
+            pack_command(cluster), capture_output=True, text=True, timeout=600
+        )
+        results = [future.result() for future in uploads]
+    assert packed.returncode == 0, packed.stdout + packed.stderr
+    for result in results:
+        assert result.returncode == 0, result.stdout + result.stderr
+    for batch in range(4):
+        page = simple_page(cluster["public"], f"packed-{batch}", JSON).json()
+        for entry in page["files"]:
+            body = requests.get(entry["url"], timeout=60).content
+            assert hashlib.sha256(body).hexdigest() == expected.pop(entry["filename"])
+    assert expected == {}
 
 
 def test_pip_installs_through_nginx_with_one_instance_stopped(cluster, tmp_path):
