@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 
 # What pip (22.2 and later) sends; servers that speak PEP 691 answer JSON.
@@ -73,7 +74,7 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 """
-PAGE_KINDS = ("project", "root")
+PAGE_KINDS = ("project", "root", "download")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,20 @@ class Dataset:
     def kinds(self) -> tuple[str, ...]:
         """Return the kinds of page timed: project pages (if any), then the root."""
         return PAGE_KINDS if self.sample else ("root",)
+
+
+class Hrefs(HTMLParser):
+    """Collect the link targets of a PEP 503 page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Keep a link's target."""
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
 
 
 @dataclass
@@ -195,6 +210,12 @@ def verify(base: str, page: Page) -> tuple[str, int]:
         status, content_type, body = get(base, path)
         if status != 200:
             raise BenchmarkError(f"GET {path} answered {status}, not 200")
+        if page.kind == "download":
+            if not body.startswith(b"PK") or expected not in path:
+                raise BenchmarkError(f"GET {path} is not the wheel of {expected}")
+            content_types.add(content_type.split(";")[0].strip())
+            sizes += len(body)
+            continue
         names = listed_names(page.kind, content_type, body)
         if expected not in body.decode(errors="replace"):
             raise BenchmarkError(f"GET {path} does not mention {expected}")
@@ -288,14 +309,38 @@ def simple_root(server: Server) -> str:
 
 
 def plan_pages(server: Server, data: Dataset) -> list[Page]:
-    """Return the pages to measure on a server: project pages, then the root."""
+    """Return the pages to measure: project pages, the root, then wheel downloads."""
     root = simple_root(server)
     pages = []
     if data.sample:
         paths = tuple(f"{root}{name}/" for name in data.sample)
         pages.append(Page("project", paths, data.sample, data.releases))
     pages.append(Page("root", (root,), (data.projects[-1],), len(data.projects)))
+    if data.sample:
+        downloads = tuple(
+            first_file(server.base, f"{root}{name}/") for name in data.sample
+        )
+        escaped = tuple(name.replace("-", "_") for name in data.sample)
+        pages.append(Page("download", downloads, escaped, 1))
     return pages
+
+
+def first_file(base: str, page_path: str) -> str:
+    """Return the path of the first file a project's HTML page links to."""
+    host, _, port = base.removeprefix("http://").partition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+        connection.request("GET", page_path, headers={"Accept": "text/html"})
+        body = connection.getresponse().read()
+    finally:
+        connection.close()
+    parser = Hrefs()
+    parser.feed(body.decode(errors="replace"))
+    if not parser.hrefs:
+        raise BenchmarkError(f"GET {page_path} links to no file")
+    url = urllib.parse.urljoin(f"{base}{page_path}", parser.hrefs[0])
+    parts = urllib.parse.urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def measure_page(

@@ -3,7 +3,6 @@
 from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
-from collective.psc.simple.views import ArchiveIterator
 from collective.psc.simple.views import PathEndpoint
 from collective.psc.upstream import proxy
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
@@ -52,7 +51,8 @@ class UpstreamFiles(PathEndpoint):
         if self.request.method == "HEAD":
             stream.close()
             return b""
-        return ArchiveIterator(stream, 0, record.size)
+        # The whole file, sent by the WSGI server (wsgi.file_wrapper).
+        return stream
 
     def HEAD(self):
         """Answer the headers of GET without the body."""

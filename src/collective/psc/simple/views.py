@@ -334,7 +334,12 @@ class Packages(PathEndpoint):
         response.setHeader("Content-Length", str(length))
         if self.request.method == "HEAD":
             return b""
-        return ArchiveIterator(archives.open_archive(distribution), start, length)
+        archive = archives.open_archive(distribution)
+        if requested is None:
+            # The whole file: the WSGI server sends it (wsgi.file_wrapper),
+            # without a Python iterator between it and the socket.
+            return archive
+        return ArchiveIterator(archive, start, length)
 
     def HEAD(self):
         """Answer the headers of GET without the body."""
