@@ -19,6 +19,11 @@ PLONE61_TESTS ?= tests/content tests/controlpanel tests/feeds \
 	tests/security/test_methods.py tests/test_claims.py tests/test_names.py \
 	tests/test_services.py tests/test_setup.py tests/test_permissions.py
 
+# Most of the suite waits on processes it started (Zope, servers, clients), so
+# four workers keep the two cores busy; each worker takes whole test files,
+# whose module-scoped instances stay shared. PYTEST_PARALLEL= runs serially.
+PYTEST_PARALLEL ?= -n 4 --dist loadfile
+
 # Debian packages the tests start themselves: Apache and nginx serve an exported
 # mirror tree, Chromium runs the browser tests.
 SYSTEM_PACKAGES := apache2 nginx chromium postgresql
@@ -71,10 +76,10 @@ run: $(STAMP)
 	$(BIN)/psc serve --var var --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-plone61: $(STAMP61)
-	$(VENV61)/bin/python -m pytest $(PLONE61_TESTS) $(PYTEST_ARGS)
+	$(VENV61)/bin/python -m pytest $(PYTEST_PARALLEL) $(PLONE61_TESTS) $(PYTEST_ARGS)
 
 release-check: $(STAMP)
 	bash tests/release/check_release.sh

@@ -113,6 +113,7 @@ setup(
             "plone.testing",
             "pytest",
             "pytest-plone>=1",
+            "pytest-xdist",
             "twine",
             "uv",
             "zc.buildout",

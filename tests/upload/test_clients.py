@@ -144,7 +144,9 @@ def test_uv_publish_wrong_password_shows_the_sentence(center, client, tmp_path):
     dists = build_project(tmp_path, "1.0")
     result = uv_publish(client.upload_url, *dists, password="wrong")
     assert result.returncode != 0
-    assert "Invalid or non-existent authentication information" in result.stderr
+    # uv wraps its messages to the terminal's width.
+    shown = " ".join(result.stderr.split())
+    assert "Invalid or non-existent authentication information" in shown
     assert "psc-demo" not in fresh(center)
 
 
@@ -172,7 +174,8 @@ def test_twine_shows_the_reason_of_a_refusal(center, client, demo_dists):
     result = upload_with_twine(client.upload_url, *demo_dists, password="wrong")
     assert result.returncode != 0
     assert "403" in result.stdout + result.stderr
-    assert "Invalid or non-existent authentication" in result.stdout + result.stderr
+    shown = " ".join((result.stdout + result.stderr).split())
+    assert "Invalid or non-existent authentication" in shown
 
 
 def test_twine_61_skip_existing(center, client, tmp_path, twine61):
