@@ -302,7 +302,7 @@ def server_rss(server: Server) -> float | None:
 def simple_root(server: Server) -> str:
     """Return the path of a server's simple project list."""
     if isinstance(server, PscServer):
-        return "/Plone/pypi/simple/"
+        return f"{server.site_path}/pypi/simple/"
     if isinstance(server, DevpiServer):
         return f"/{server.username}/{server.index}/+simple/"
     return "/simple/"

@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,7 +45,14 @@ PEER_REQUIREMENTS = (
     "twine==7.0.0",
 )
 PEERS_STAMP = ".bench-requirements"
-SERVER_KEYS = ("psc", "devpi", "pypiserver")
+SERVER_KEYS = (
+    "psc",
+    "psc-zeo",
+    "psc-relstorage",
+    "psc-zeo-2",
+    "devpi",
+    "pypiserver",
+)
 BASELINE = "devpi"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 # Twine asks no keyring for a password given with -p; keep it from trying.
@@ -328,6 +336,8 @@ class PscServer(Server):
         super().__init__(work, peers_bin, port)
         self.psc_bin = psc_bin
         self.var = work / "var"
+        # The path of the site below the server's root (nginx maps it to /).
+        self.site_path = "/Plone"
         self.center = f"{self.base}/Plone/pypi"
         self.username = "admin"
 
@@ -378,6 +388,182 @@ class PscServer(Server):
             if fields and fields[0] == "/Plone/pypi":
                 return int(fields[2]), "psc centers"
         return None, "center missing from psc centers"
+
+
+class PscZeoServer(PscServer):
+    """collective.psc on a ZEO server (``psc zeo``) of its own."""
+
+    key = "psc-zeo"
+    title = "psc on ZEO"
+
+    def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
+        super().__init__(work, peers_bin, port, psc_bin)
+        self.helpers: list[subprocess.Popen[bytes]] = []
+        self.database: list[str] = []
+
+    def prepare(self) -> None:
+        """Start the ZEO server on the work directory's data."""
+        zeo_port = free_port()
+        address = f"127.0.0.1:{zeo_port}"
+        data = self.work / "data"
+        self.helpers.append(
+            spawn(
+                [self.psc_bin, "zeo", "--var", data, "--address", address],
+                self.work / "zeo.log",
+            )
+        )
+        wait_for_port(zeo_port, self.helpers[-1], self.work / "zeo.log")
+        self.database = ["--zeo-address", address]
+
+    def command(self) -> list[str | Path]:
+        """Return ``psc serve`` as a client of the ZEO server."""
+        return [*super().command(), *self.database]
+
+    def stored_files_after_stop(self) -> tuple[int | None, str]:
+        """Nothing to count once the database server is stopped too."""
+        return None, "not checked"
+
+    def stop(self) -> None:
+        """Stop the site, then the database."""
+        super().stop()
+        for helper in reversed(self.helpers):
+            stop_process(helper)
+
+
+class PscRelStorageServer(PscZeoServer):
+    """collective.psc on RelStorage in a PostgreSQL server of its own."""
+
+    key = "psc-relstorage"
+    title = "psc on RelStorage"
+
+    def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
+        super().__init__(work, peers_bin, port, psc_bin)
+        self.stack = ExitStack()
+
+    def prepare(self) -> None:
+        """Start PostgreSQL (Debian's package) on loopback with a database."""
+        if str(REPO) not in sys.path:
+            sys.path.insert(0, str(REPO))
+        from tests.fixtures.postgres import postgres_server
+
+        dsn = self.stack.enter_context(postgres_server())
+        self.database = ["--relstorage-dsn", dsn]
+
+    def stop(self) -> None:
+        """Stop the site, then PostgreSQL."""
+        super().stop()
+        self.stack.close()
+
+
+class PscTwoInstances(PscZeoServer):
+    """Two collective.psc instances on one ZEO server behind nginx, round-robin."""
+
+    key = "psc-zeo-2"
+    title = "psc 2x ZEO+nginx"
+
+    def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
+        super().__init__(work, peers_bin, port, psc_bin)
+        self.password = "bench-admin-password"
+        self.site_path = ""
+        self.center = f"{self.base}/pypi"
+
+    def start(self) -> None:
+        """Start ZEO, two instances one after the other, then nginx on the port."""
+        self.work.mkdir(parents=True)
+        self.prepare()
+        started = time.monotonic()
+        # Both instances get the same admin password (the first one makes
+        # the user).
+        os.environ["PSC_ADMIN_PASSWORD"] = self.password
+        instances = []
+        for name in ("a", "b"):
+            port = free_port()
+            process = spawn(
+                [self.psc_bin, "serve", "--var", self.work / name, "--port", str(port)]
+                + self.database,
+                self.work / f"{name}.log",
+            )
+            self.helpers.append(process)
+            wait_for_url(
+                f"http://127.0.0.1:{port}/Plone/pypi/",
+                process,
+                self.work / f"{name}.log",
+            )
+            instances.append(f"127.0.0.1:{port}")
+        del os.environ["PSC_ADMIN_PASSWORD"]
+        self.process = self.helpers[1]
+        run_dir = self.work / "nginx"
+        run_dir.mkdir()
+        site = check_call(
+            [self.psc_bin, "balancer", "nginx", "--listen", f"127.0.0.1:{self.port}"]
+            + ["--server-name", "127.0.0.1"]
+            + [item for instance in instances for item in ("--instance", instance)],
+            self.work / "balancer.log",
+        )
+        user = "user root root;\n" if os.geteuid() == 0 else ""
+        config = run_dir / "nginx.conf"
+        config.write_text(
+            f"{user}worker_processes 1;\npid {run_dir}/nginx.pid;\n"
+            f"error_log {run_dir}/error.log warn;\n"
+            "events { worker_connections 256; }\n"
+            f"http {{\naccess_log off;\nclient_body_temp_path {run_dir}/body;\n"
+            f"proxy_temp_path {run_dir}/proxy;\n{site}}}\n"
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.helpers.append(
+            spawn(
+                [
+                    nginx,
+                    "-p",
+                    run_dir,
+                    "-e",
+                    "stderr",
+                    "-c",
+                    config,
+                    "-g",
+                    "daemon off;",
+                ],
+                self.work / "nginx.log",
+            )
+        )
+        wait_for_url(self.ready_url, self.helpers[-1], self.work / "nginx.log")
+        self.configure()
+        say(f"{self.title} ready in {time.monotonic() - started:.1f} s")
+
+    def configure(self) -> None:
+        """The admin password is the one given to both instances."""
+
+    def stop(self) -> None:
+        """Stop nginx, the instances, then ZEO."""
+        for helper in reversed(self.helpers):
+            stop_process(helper)
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until something listens on a loopback port, or fail with the log."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchmarkError(f"{process.args} exited:\n{tail(log)}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise BenchmarkError(f"nothing listens on {port}:\n{tail(log)}")
+
+
+def wait_for_url(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until a URL answers, or fail with the log."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchmarkError(f"{process.args} exited:\n{tail(log)}")
+        try:
+            request("GET", url, timeout=5)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise BenchmarkError(f"{url} did not answer:\n{tail(log)}")
 
 
 class DevpiServer(Server):
@@ -727,8 +913,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def make_server(key: str, work: Path, peers_bin: Path, psc_bin: Path) -> Server:
     """Return the server for a key, in its own work directory and port."""
-    if key == "psc":
-        return PscServer(work / key, peers_bin, free_port(), psc_bin)
+    psc_servers = {
+        "psc": PscServer,
+        "psc-zeo": PscZeoServer,
+        "psc-relstorage": PscRelStorageServer,
+        "psc-zeo-2": PscTwoInstances,
+    }
+    if key in psc_servers:
+        return psc_servers[key](work / key, peers_bin, free_port(), psc_bin)
     if key == "devpi":
         return DevpiServer(work / key, peers_bin, free_port())
     return PypiServer(work / key, peers_bin, free_port())
