@@ -34,7 +34,11 @@ def old_site(portal):
         fti = portal.portal_types[name]
         fti.manage_changeProperties(add_permission="collective.psc.UploadDistribution")
     fti = portal.portal_types.SoftwareCenter
-    fti.behaviors = tuple(name for name in fti.behaviors if name != BEHAVIOR)
+    # Through the property manager, so that Dexterity forgets the behaviors
+    # it cached for the type (a test before this one may have used them).
+    fti.manage_changeProperties(
+        behaviors=tuple(name for name in fti.behaviors if name != BEHAVIOR)
+    )
     portal.portal_setup.setLastVersionForProfile(PROFILE, "1001")
     return portal
 
