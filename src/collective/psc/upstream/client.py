@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import IO
+from urllib.parse import SplitResult
 from urllib.parse import unquote
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -174,32 +175,87 @@ class LinkParser(HTMLParser):
             self._text = None
 
 
-def download_to(url: str, target: IO[bytes], *, limit: int) -> tuple[str, int]:
-    """Copy a file into ``target`` within ``limit`` bytes; return sha256 and size."""
+# Indexes that serve their files from another host than their pages.
+FILE_HOSTS = {"pypi.org": ("files.pythonhosted.org",)}
+MAX_REDIRECTS = 3
+
+
+def file_hosts(index_url: str) -> frozenset[str]:
+    """Return the hosts (``host[:port]``) an index's files may come from."""
+    parts = urlsplit(index_url)
+    host = _host(parts)
+    return frozenset({host, *FILE_HOSTS.get(parts.hostname or "", ())})
+
+
+def download_to(
+    url: str,
+    target: IO[bytes],
+    *,
+    limit: int,
+    hosts: frozenset[str] | None = None,
+) -> tuple[str, int]:
+    """Copy a file into ``target`` within ``limit`` bytes; return sha256 and size.
+
+    With ``hosts``, the file and every redirect must be on one of them.
+    """
     hasher = hashlib.sha256()
     size = 0
-    for chunk in download(url, limit=limit):
+    for chunk in download(url, limit=limit, hosts=hosts):
         hasher.update(chunk)
         target.write(chunk)
         size += len(chunk)
     return hasher.hexdigest(), size
 
 
-def download(url: str, *, limit: int) -> Iterator[bytes]:
-    """Yield the bytes of a file in chunks, refusing more than ``limit`` bytes."""
+def download(
+    url: str, *, limit: int, hosts: frozenset[str] | None = None
+) -> Iterator[bytes]:
+    """Yield the bytes of a file in chunks, refusing more than ``limit`` bytes.
+
+    With ``hosts``, a URL or redirect to any other host is refused before it
+    is asked for, so an upstream page cannot make the center request
+    addresses of its own network.
+    """
     try:
-        with requests.get(url, timeout=TIMEOUT, stream=True) as answer:
-            if answer.status_code != 200:
-                raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
-            size = 0
-            for chunk in answer.iter_content(CHUNK):
-                size += len(chunk)
-                if size > limit:
+        for _redirect in range(MAX_REDIRECTS + 1):
+            _check_host(url, hosts)
+            with requests.get(
+                url, timeout=TIMEOUT, stream=True, allow_redirects=hosts is None
+            ) as answer:
+                if answer.is_redirect and hosts is not None:
+                    url = urljoin(url, answer.headers["Location"])
+                    continue
+                if answer.status_code != 200:
                     raise UpstreamError(
-                        f"{public_url(url)} is larger than {limit} bytes."
+                        f"{public_url(url)} answered {answer.status_code}."
                     )
-                yield chunk
+                size = 0
+                for chunk in answer.iter_content(CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise UpstreamError(
+                            f"{public_url(url)} is larger than {limit} bytes."
+                        )
+                    yield chunk
+                return
+        raise UpstreamError(f"{public_url(url)} redirects too often.")
     except requests.RequestException as error:
         raise UpstreamError(
             f"{public_url(url)} could not be read: {type(error).__name__}."
         ) from None
+
+
+def _check_host(url: str, hosts: frozenset[str] | None) -> None:
+    if hosts is None:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or _host(parts) not in hosts:
+        raise UpstreamError(
+            f"{public_url(url)} is not on the upstream index's host "
+            f"({', '.join(sorted(hosts))}); the center fetches files only from there."
+        )
+
+
+def _host(parts: SplitResult) -> str:
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host

@@ -84,7 +84,7 @@ def release_entries(*, center: Center, name: str, version: str) -> list[dict]:
         serial = meta.get("_last-serial") if isinstance(meta, dict) else None
         source = client.public_url(index_url)
         entries = [
-            {**entry, "source": source, "serial": serial}
+            {**entry, "source": source, "serial": serial, "from_index": True}
             for entry in fetched.page.get("files") or ()
             if _is_release_file(entry, name, version)
         ]
@@ -164,7 +164,12 @@ def import_file(*, center: Center, entry: dict) -> Distribution:
 
 def _fetch(entry: dict, target: BinaryIO, *, limit: int) -> int:
     try:
-        sha256, size = client.download_to(entry["url"], target, limit=limit)
+        # A file an upstream page names comes from that index's host; a URL a
+        # maintainer gives is fetched as given.
+        hosts = client.file_hosts(entry["source"]) if entry.get("from_index") else None
+        sha256, size = client.download_to(
+            entry["url"], target, limit=limit, hosts=hosts
+        )
     except client.UpstreamError as error:
         raise ImportRefused(f"Nothing was imported: {error}") from None
     if sha256 != entry["hashes"]["sha256"]:

@@ -228,7 +228,9 @@ def archive(
 
 def _download(entry: dict, target: IO[bytes], *, limit: int) -> int:
     try:
-        sha256, size = client.download_to(entry["url"], target, limit=limit)
+        sha256, size = client.download_to(
+            entry["url"], target, limit=limit, hosts=client.file_hosts(entry["source"])
+        )
     except client.UpstreamError as error:
         raise FetchRefused(str(error)) from None
     if sha256 != entry["hashes"]["sha256"]:
