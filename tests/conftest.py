@@ -57,3 +57,18 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+def runs_psc_commands(item: pytest.Item) -> bool:
+    """Tell whether a test belongs to a file of ``psc`` command tests (the slowest)."""
+    path = item.path
+    return path.parent.name == "commands" or path.name == "test_commands.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files of psc command tests first, each file's tests kept together.
+
+    They start Zope in subprocesses again and again; handed out first to the
+    pytest-xdist workers, they do not leave one worker busy at the end.
+    """
+    items.sort(key=lambda item: not runs_psc_commands(item))
