@@ -6,8 +6,8 @@ Barceloneta styles them, and keeps the screenshots the documentation shows.
 """
 
 from pathlib import Path
-from tests.commands.test_main import free_port
-from tests.commands.test_main import wait_for
+from tests.fixtures.commands import free_port
+from tests.fixtures.commands import wait_for
 
 import pytest
 import re

@@ -9,12 +9,12 @@ share one instance and run in file order.
 from collective.psc.names import file_id
 from collective.psc.names import release_id
 from pathlib import Path
-from tests.commands.test_main import free_port
-from tests.commands.test_main import PSC
-from tests.commands.test_main import run
-from tests.commands.test_main import wait_for
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.commands import free_port
+from tests.fixtures.commands import PSC
+from tests.fixtures.commands import run
+from tests.fixtures.commands import wait_for
 from tests.functional.instances import new_instance
 from tests.functional.instances import psc
 from tests.mirroring.servers import logging_apache

@@ -6,6 +6,10 @@ FileStorage allows one process at a time, as in production.
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.commands import free_port
+from tests.fixtures.commands import PSC
+from tests.fixtures.commands import run
+from tests.fixtures.commands import wait_for
 from tests.functional.client import IndexClient
 
 import base64
@@ -13,32 +17,16 @@ import hashlib
 import json
 import pytest
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 
-BIN = Path(sys.executable).parent
-PSC = str(BIN / "psc")
 SCRIPT = Path(__file__).parent.parent / "functional" / "concurrent_uploads.py"
 THREADS = 4
 
 pytestmark = pytest.mark.functional
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=600, check=False
-    )
 
 
 @pytest.fixture(scope="module")
@@ -299,19 +287,6 @@ def check_failed_logins_are_throttled(instance, tmp_path):
     assert refused.status == 429
     assert "Too many failed logins for 'admin'" in refused.reason
     assert IndexClient(url, "nobody", "x").upload(wheel).status == 403
-
-
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"server exited: {server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.read().decode()
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
 def test_help_lists_subcommands(instance):

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import BIN
 from tests.functional.instances import new_instance
 from tests.functional.instances import psc
 from tests.mirroring.servers import running_nginx
-from tests.upload.conftest import BIN
 from tests.upstream.conftest import requested
 from tests.upstream.conftest import StaticIndex
 

@@ -10,7 +10,7 @@ from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
+from tests.fixtures.served import fresh
 
 import os
 import pytest

@@ -4,8 +4,8 @@ from collective.psc.distribution.handlers import THEME_UNTHEMED_HOSTS
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.distribution.api import site as site_api
+from tests.fixtures.served import virtual_host_monster
 from tests.upload.conftest import portal_server  # noqa: F401
-from tests.upload.conftest import virtual_host_monster
 from zope.component.hooks import setSite
 
 import pytest

@@ -5,8 +5,8 @@ from datetime import datetime
 from datetime import UTC
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
-from tests.upload.conftest import make_private
+from tests.fixtures.served import fresh
+from tests.fixtures.served import make_private
 
 import feedparser
 import pytest

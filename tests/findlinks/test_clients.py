@@ -11,10 +11,10 @@ from collective.psc.tokens.store import create_token
 from pathlib import Path
 from plone import api
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import BIN
+from tests.fixtures.served import fresh
+from tests.fixtures.served import make_private
 from tests.release.buildout_versions import RECIPE_VERSIONS
-from tests.upload.conftest import BIN
-from tests.upload.conftest import fresh
-from tests.upload.conftest import make_private
 
 import os
 import pytest

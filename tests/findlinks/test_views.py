@@ -5,7 +5,7 @@ from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
+from tests.fixtures.served import fresh
 from urllib.parse import urljoin
 
 import hashlib

@@ -1,9 +1,9 @@
 """Make a real instance with members and a project, for the psc command tests."""
 
 from pathlib import Path
-from tests.commands.test_main import free_port
-from tests.commands.test_main import PSC
-from tests.commands.test_main import run
+from tests.fixtures.commands import free_port
+from tests.fixtures.commands import PSC
+from tests.fixtures.commands import run
 
 import sys
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
-from tests.upload.conftest import host_rooted_url
-from tests.upload.conftest import make_private
+from tests.fixtures.served import fresh
+from tests.fixtures.served import host_rooted_url
+from tests.fixtures.served import make_private
 
 import hashlib
 import pytest

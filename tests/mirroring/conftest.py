@@ -9,10 +9,10 @@ from collective.psc.services import archives
 from plone import api
 from tests.findlinks.test_clients import published  # noqa: F401
 from tests.findlinks.test_clients import recipe  # noqa: F401
+from tests.fixtures.served import fresh
 from tests.simple.test_views import venv  # noqa: F401
 from tests.upload.conftest import center  # noqa: F401
 from tests.upload.conftest import client  # noqa: F401
-from tests.upload.conftest import fresh
 from tests.upload.conftest import portal_server  # noqa: F401
 
 import pytest

@@ -12,6 +12,7 @@ from collective.psc.services import distributions
 from collective.psc.services import projects
 from collective.psc.services import releases
 from tests.findlinks.test_clients import buildout_from_index
+from tests.fixtures.served import fresh
 from tests.mirroring.conftest import change
 from tests.mirroring.servers import ACCEPT_HEADERS
 from tests.mirroring.servers import get
@@ -20,7 +21,6 @@ from tests.mirroring.servers import same_files
 from tests.mirroring.servers import same_page
 from tests.simple.test_views import pip_and_uv_install
 from tests.simple.test_views import pip_install
-from tests.upload.conftest import fresh
 
 import pytest
 import requests

@@ -5,8 +5,8 @@ from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
-from tests.upload.conftest import make_private
+from tests.fixtures.served import fresh
+from tests.fixtures.served import make_private
 
 import hashlib
 import pytest

@@ -1,8 +1,8 @@
 """Malformed requests get a 4xx with a sentence and leave nothing behind."""
 
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
 from tests.functional.client import twine_fields
-from tests.upload.conftest import fresh
 
 import pytest
 import requests

@@ -9,9 +9,9 @@ browser sends the user's credentials along; the center must refuse both.
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
+from tests.fixtures.served import make_private
 from tests.functional.client import twine_fields
-from tests.upload.conftest import fresh
-from tests.upload.conftest import make_private
 
 import base64
 import json

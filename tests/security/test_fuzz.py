@@ -9,8 +9,8 @@ stored filenames are as before.
 """
 
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
 from tests.functional.client import twine_fields
-from tests.upload.conftest import fresh
 
 import http.client
 import pytest

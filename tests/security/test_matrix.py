@@ -15,11 +15,11 @@ from collective.psc.upstream.files import UpstreamFile
 from plone import api
 from plone.protect.authenticator import createToken
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
+from tests.fixtures.served import make_private
 from tests.functional.client import twine_fields
 from tests.mirroring.servers import free_port
 from tests.mirroring.servers import running
-from tests.upload.conftest import fresh
-from tests.upload.conftest import make_private
 
 import hashlib
 import pytest

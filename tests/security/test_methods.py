@@ -1,7 +1,7 @@
 """Every HTTP method on every index URL: 405 with Allow for the wrong ones, no 5xx."""
 
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
+from tests.fixtures.served import fresh
 
 import pytest
 import requests

@@ -8,7 +8,7 @@ without a server error and show the title as text.
 from collective.psc.services import archives
 from plone import api
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
+from tests.fixtures.served import fresh
 
 import pytest
 import requests

@@ -7,10 +7,10 @@ mapping, as a production index at ``https://pypi.example.org/`` would be.
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import BIN
+from tests.fixtures.served import virtual_host_monster
 from tests.simple.test_views import pip_install
 from tests.simple.test_views import run
-from tests.upload.conftest import BIN
-from tests.upload.conftest import virtual_host_monster
 
 import http.server
 import pytest

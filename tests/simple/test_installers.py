@@ -4,10 +4,10 @@ from collective.psc.services import projects
 from collective.psc.services import releases as release_service
 from plone import api
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import BIN
+from tests.fixtures.served import fresh
 from tests.simple.test_views import run
 from tests.simple.test_views import venv  # noqa: F401
-from tests.upload.conftest import BIN
-from tests.upload.conftest import fresh
 
 import datetime
 import json

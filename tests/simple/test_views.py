@@ -6,9 +6,9 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import fresh
-from tests.upload.conftest import host_rooted_url
-from tests.upload.conftest import make_private
+from tests.fixtures.served import fresh
+from tests.fixtures.served import host_rooted_url
+from tests.fixtures.served import make_private
 
 import hashlib
 import os

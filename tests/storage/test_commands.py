@@ -10,11 +10,11 @@ from collective.psc.storage.filesystem import archive_name
 from collective.psc.storage.recovery import list_contents
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from tests.commands.test_main import free_port
-from tests.commands.test_main import PSC
-from tests.commands.test_main import run
-from tests.commands.test_main import wait_for
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.commands import free_port
+from tests.fixtures.commands import PSC
+from tests.fixtures.commands import run
+from tests.fixtures.commands import wait_for
 from tests.functional.client import IndexClient
 
 import hashlib

@@ -3,7 +3,7 @@
 The tests share one instance and run in file order.
 """
 
-from tests.commands.test_main import run
+from tests.fixtures.commands import run
 from tests.functional.instances import new_instance
 from tests.functional.instances import psc
 from tests.functional.instances import SCRIPT

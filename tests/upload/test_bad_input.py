@@ -6,8 +6,8 @@ from dataclasses import field
 from pathlib import Path
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
 from tests.functional.client import twine_fields
-from tests.upload.conftest import fresh
 
 import io
 import pytest

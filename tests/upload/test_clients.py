@@ -5,8 +5,8 @@ from pathlib import Path
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
-from tests.upload.conftest import build_project
-from tests.upload.conftest import fresh
+from tests.fixtures.served import build_project
+from tests.fixtures.served import fresh
 
 import hashlib
 import os

@@ -1,8 +1,8 @@
 """Uploads and registrations sent by a web browser are refused, credentials or not."""
 
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
 from tests.functional.client import twine_fields
-from tests.upload.conftest import fresh
 
 import pytest
 

@@ -3,8 +3,8 @@
 from collective.psc.tokens.store import create_token
 from plone import api
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
 from tests.functional.client import twine_fields
-from tests.upload.conftest import fresh
 
 import pytest
 import transaction

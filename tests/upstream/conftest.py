@@ -12,6 +12,7 @@ from datetime import datetime
 from datetime import UTC
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import fresh
 from tests.functional.client import read_metadata
 from tests.mirroring.servers import checked
 from tests.mirroring.servers import free_port
@@ -22,7 +23,6 @@ from tests.mirroring.servers import running_nginx
 from tests.simple.test_views import venv  # noqa: F401
 from tests.upload.conftest import center  # noqa: F401
 from tests.upload.conftest import client  # noqa: F401
-from tests.upload.conftest import fresh
 from tests.upload.conftest import portal_server  # noqa: F401
 
 import hashlib

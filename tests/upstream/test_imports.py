@@ -5,7 +5,7 @@ from collective.psc.upstream.imports import parse_spec
 from collective.psc.upstream.imports import url_entry
 from plone import api
 from plone.protect.authenticator import createToken
-from tests.upload.conftest import fresh
+from tests.fixtures.served import fresh
 from tests.upstream.conftest import requested
 
 import hashlib

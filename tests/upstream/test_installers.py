@@ -11,12 +11,12 @@ from collective.psc.upstream.files import pinned
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.served import BIN
+from tests.fixtures.served import fresh
 from tests.functional.client import read_metadata
 from tests.mirroring.servers import running_nginx
 from tests.simple.test_views import pip_install
 from tests.simple.test_views import run
-from tests.upload.conftest import BIN
-from tests.upload.conftest import fresh
 from tests.upstream.conftest import configure
 from tests.upstream.conftest import requested
 from tests.upstream.conftest import running_plain_nginx
