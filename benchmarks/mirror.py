@@ -41,8 +41,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.fixtures.builder import build_wheel  # noqa: E402
-from tests.mirroring.servers import running_apache  # noqa: E402
-from tests.mirroring.servers import running_nginx  # noqa: E402
+from tests.fixtures.servers import running_apache  # noqa: E402
+from tests.fixtures.servers import running_nginx  # noqa: E402
 
 
 BIN = Path(sys.executable).parent

@@ -5,12 +5,21 @@ from collective.psc.testing import INTEGRATION_TESTING
 from collective.psc.testing import SERVER_TESTING
 from pathlib import Path
 from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
 from pytest_plone import fixtures_factory
 
 import pytest
 
 
-pytest_plugins = ["pytest_plone"]
+# Fixtures shared across test packages live in modules of tests/fixtures/.
+pytest_plugins = [
+    "pytest_plone",
+    "tests.fixtures.served",
+    "tests.fixtures.storage",
+    "tests.fixtures.installers",
+    "tests.fixtures.buildout",
+]
 
 globals().update(
     fixtures_factory(
@@ -25,10 +34,23 @@ globals().update(
 
 @pytest.fixture
 def center(portal):
-    """Return a new, empty software center in the portal."""
-    return api.content.create(
-        container=portal, type="SoftwareCenter", id="pypi", title="Package index"
-    )
+    """Return a new, uncommitted software center in the integration portal.
+
+    A site administrator adds it; the test itself runs as the test user, a
+    plain Member, unless it asks for a role (``manager``, ``maintainer_of``).
+    Tests against the WSGI server use ``served_center`` (tests/fixtures/served.py).
+    """
+    with api.env.adopt_roles(["Manager"]):
+        return api.content.create(
+            container=portal, type="SoftwareCenter", id="pypi", title="Package index"
+        )
+
+
+@pytest.fixture
+def manager(portal):
+    """Give the test user the Manager role, for tests of what only managers do."""
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    return TEST_USER_ID
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,8 +3,6 @@
 from collective.psc.i18n import LOCALES
 from pathlib import Path
 from plone import api
-from tests.upload.conftest import center  # noqa: F401
-from tests.upload.conftest import portal_server  # noqa: F401
 
 import pytest
 import re
@@ -84,11 +82,11 @@ def test_german_translates_every_message_keeping_its_placeholders():
 
 
 @pytest.mark.functional
-def test_listing_speaks_german_when_the_browser_asks(center):  # noqa: F811
+def test_listing_speaks_german_when_the_browser_asks(served_center):
     api.portal.set_registry_record("plone.available_languages", ["en", "de"])
     api.portal.set_registry_record("plone.use_request_negotiation", True)
     transaction.commit()
-    url = center.absolute_url()
+    url = served_center.absolute_url()
     german = requests.get(url, headers={"Accept-Language": "de"}, timeout=30)
     english = requests.get(url, headers={"Accept-Language": "en"}, timeout=30)
     assert german.status_code == english.status_code == 200

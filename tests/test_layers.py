@@ -96,3 +96,52 @@ def test_no_import_cycle_between_packages():
 def test_leaf_modules_import_only_leaves(leaf):
     allowed = {"constants", "exceptions", "interfaces", "i18n", "permissions"}
     assert import_graph().get(leaf, set()) <= allowed
+
+
+TESTS = Path(__file__).parent
+
+
+def imports_between_tests(path: Path) -> list[str]:
+    """Return the modules of tests/ a test file imports that are tests or conftests."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            last = module.rsplit(".", 1)[-1]
+            if module.startswith("tests.") and (
+                last.startswith("test_") or last == "conftest"
+            ):
+                found.append(module)
+    return found
+
+
+def test_the_test_import_check_sees_a_test_module(tmp_path):
+    path = tmp_path / "test_example.py"
+    path.write_text("from tests.simple.test_views import run\nimport tests.fixtures\n")
+    assert imports_between_tests(path) == ["tests.simple.test_views"]
+
+
+def test_tests_share_code_only_through_fixture_modules():
+    """No test module or conftest imports another; shared code is in tests/fixtures."""
+    offenders = {
+        str(path.relative_to(TESTS)): imports_between_tests(path)
+        for path in TESTS.rglob("*.py")
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
+
+
+def test_no_fixture_is_imported_to_be_shadowed():
+    """Fixtures come from conftest and plugins, never re-exported with noqa."""
+    markers = [f"noqa: {code}" for code in ("F401", "F811")]
+    marked = [
+        f"{path.relative_to(TESTS)}:{number}"
+        for path in TESTS.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if any(marker in line for marker in markers)
+    ]
+    assert marked == []

@@ -132,7 +132,9 @@ def test_anonymous_cannot_create_projects(center, tmp_path):
     assert list(center.objectIds()) == []
 
 
-def test_private_center_hides_everything_from_anonymous(center, members, tmp_path):
+def test_private_center_hides_everything_from_anonymous(
+    manager, center, members, tmp_path
+):
     upload(center, build_wheel(tmp_path, "secret", "1.0"))
     item = center["secret"]["1"].files()[0]
     objects = (center, center["secret"], center["secret"]["1"], item)
@@ -150,7 +152,7 @@ def test_private_center_hides_everything_from_anonymous(center, members, tmp_pat
         assert api.user.has_permission("View", obj=item)
 
 
-def test_only_managers_add_centers(portal, members):
+def test_only_managers_add_centers(manager, portal, members):
     with api.env.adopt_user(username="alice"):
         assert not api.user.has_permission(permissions.AddSoftwareCenter, obj=portal)
     assert api.user.has_permission(permissions.AddSoftwareCenter, obj=portal)

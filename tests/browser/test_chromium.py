@@ -9,8 +9,7 @@ from collective.psc.services import maintainers
 from pathlib import Path
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
-from tests.browser.conftest import publish_examples
-from tests.upload.conftest import portal_server  # noqa: F401
+from tests.fixtures.examples import publish_examples
 
 import pytest
 import requests
@@ -24,7 +23,7 @@ MAINTAINER = ("maria", "maria-secret-1")
 
 
 @pytest.fixture
-def site(portal_server, tmp_path):  # noqa: F811
+def site(portal_server, tmp_path):
     """Return the URLs of a served center with example projects and a maintainer."""
     with api.env.adopt_user(username=SITE_OWNER_NAME):
         center = api.content.create(

@@ -62,7 +62,7 @@ def printed_urls(output: Path, server: subprocess.Popen) -> dict[str, str]:
 
 
 @pytest.fixture
-def page(chromium):  # noqa: F811
+def page(chromium):
     """Return a page in a fresh browser context."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

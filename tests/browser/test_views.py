@@ -9,9 +9,9 @@ from plone import api
 from plone.app.testing import logout
 from plone.protect.authenticator import createToken
 from Products.statusmessages.interfaces import IStatusMessage
-from tests.browser.conftest import publish
-from tests.browser.conftest import publish_examples
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.examples import publish
+from tests.fixtures.examples import publish_examples
 from zExceptions import Forbidden
 from zope.annotation.interfaces import IAnnotations
 

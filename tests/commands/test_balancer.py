@@ -10,18 +10,18 @@ from collective.psc.commands.balancer import nginx_balancer
 from contextlib import ExitStack
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import IndexClient
+from tests.fixtures.client import twine_fields
 from tests.fixtures.databases import BIN
 from tests.fixtures.databases import free_port
 from tests.fixtures.databases import served_site
 from tests.fixtures.databases import zeo_server
 from tests.fixtures.postgres import postgres_server
 from tests.fixtures.postgres import server_bin
-from tests.functional.client import IndexClient
-from tests.functional.client import twine_fields
-from tests.mirroring.servers import checked
-from tests.mirroring.servers import NGINX
-from tests.mirroring.servers import NGINX_MAIN
-from tests.mirroring.servers import running
+from tests.fixtures.servers import checked
+from tests.fixtures.servers import NGINX
+from tests.fixtures.servers import NGINX_MAIN
+from tests.fixtures.servers import running
 from urllib3 import encode_multipart_formdata
 
 import collections

@@ -12,6 +12,7 @@ by each RelStorage client).
 from collections.abc import Iterator
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import IndexClient
 from tests.fixtures.databases import BIN
 from tests.fixtures.databases import free_port
 from tests.fixtures.databases import PSC
@@ -19,7 +20,6 @@ from tests.fixtures.databases import served_site
 from tests.fixtures.databases import zeo_server
 from tests.fixtures.postgres import postgres_server
 from tests.fixtures.postgres import server_bin
-from tests.functional.client import IndexClient
 
 import hashlib
 import json
@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 
 
-SCRIPT = Path(__file__).parent.parent / "functional" / "concurrent_uploads.py"
+SCRIPT = Path(__file__).parent.parent / "fixtures" / "concurrent_uploads.py"
 
 pytestmark = pytest.mark.functional
 

@@ -15,9 +15,9 @@ from tests.fixtures.commands import free_port
 from tests.fixtures.commands import PSC
 from tests.fixtures.commands import run
 from tests.fixtures.commands import wait_for
-from tests.functional.instances import new_instance
-from tests.functional.instances import psc
-from tests.mirroring.servers import logging_apache
+from tests.fixtures.instances import new_instance
+from tests.fixtures.instances import psc
+from tests.fixtures.servers import logging_apache
 
 import gzip
 import json

@@ -6,11 +6,11 @@ FileStorage allows one process at a time, as in production.
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import IndexClient
 from tests.fixtures.commands import free_port
 from tests.fixtures.commands import PSC
 from tests.fixtures.commands import run
 from tests.fixtures.commands import wait_for
-from tests.functional.client import IndexClient
 
 import base64
 import hashlib
@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 
 
-SCRIPT = Path(__file__).parent.parent / "functional" / "concurrent_uploads.py"
+SCRIPT = Path(__file__).parent.parent / "fixtures" / "concurrent_uploads.py"
 THREADS = 4
 
 pytestmark = pytest.mark.functional

@@ -1,7 +1,7 @@
 """The ``psc maintainer`` subcommands against a real instance (file order)."""
 
-from tests.functional.instances import new_instance
-from tests.functional.instances import psc
+from tests.fixtures.instances import new_instance
+from tests.fixtures.instances import psc
 
 import pytest
 

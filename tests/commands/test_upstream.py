@@ -2,12 +2,12 @@
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.instances import new_instance
+from tests.fixtures.instances import psc
 from tests.fixtures.served import BIN
-from tests.functional.instances import new_instance
-from tests.functional.instances import psc
-from tests.mirroring.servers import running_nginx
-from tests.upstream.conftest import requested
-from tests.upstream.conftest import StaticIndex
+from tests.fixtures.servers import running_nginx
+from tests.fixtures.upstream import requested
+from tests.fixtures.upstream import StaticIndex
 
 import hashlib
 import json
@@ -17,7 +17,7 @@ import subprocess
 
 pytestmark = pytest.mark.functional
 
-SCRIPT = Path(__file__).parent.parent / "functional" / "instance_script.py"
+SCRIPT = Path(__file__).parent.parent / "fixtures" / "instance_script.py"
 
 
 def test_conflicts_lists_shadowed_local_and_reserved_names(tmp_path):

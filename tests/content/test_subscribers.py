@@ -8,7 +8,7 @@ from collective.psc.services import releases
 from collective.psc.simple import data
 from plone import api
 from tests.fixtures.builder import build_wheel
-from tests.storage.conftest import upload
+from tests.fixtures.storage import upload
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 

@@ -87,7 +87,7 @@ VIEW_CASES = [
 
 @pytest.mark.parametrize(("policy", "classifier"), VIEW_CASES)
 def test_upload_view_applies_the_site_policy(
-    center, client, tmp_path, policy, classifier
+    served_center, client, tmp_path, policy, classifier
 ):
     refusal = REFUSALS[policy, classifier]
     set_policy(policy)
@@ -95,23 +95,23 @@ def test_upload_view_applies_the_site_policy(
     answer = client.upload(wheel)
     if refusal is None:
         assert answer.status == 200, answer.text
-        project = fresh(center)["policy-demo"]
+        project = fresh(served_center)["policy-demo"]
         assert classifier in project.classifiers
     else:
         assert answer.status == 400
         assert refusal in answer.reason
-        assert "policy-demo" not in fresh(center)
-        assert wheel.name not in fresh(center).filenames
+        assert "policy-demo" not in fresh(served_center)
+        assert wheel.name not in fresh(served_center).filenames
 
 
-def test_policy_checks_the_classifiers_inside_the_file(center, client, tmp_path):
+def test_policy_checks_the_classifiers_inside_the_file(served_center, client, tmp_path):
     # twine sends the classifiers of the file; a client may send others.
     set_policy(KNOWN_ONLY)
     wheel = build_wheel(tmp_path, "policy-demo", "1.0", classifiers=[PRIVATE])
     answer = client.upload(wheel, change={"classifiers": KNOWN})
     assert answer.status == 400
     assert "is private" in answer.reason
-    assert "policy-demo" not in fresh(center)
+    assert "policy-demo" not in fresh(served_center)
 
 
 def twine_upload(url, path):
@@ -138,14 +138,14 @@ def twine_upload(url, path):
 
 
 @pytest.mark.functional
-def test_twine_upload_follows_the_policy(center, client, tmp_path):
+def test_twine_upload_follows_the_policy(served_center, client, tmp_path):
     wheel = build_wheel(tmp_path, "policy-demo", "1.0", classifiers=[PRIVATE])
     set_policy(KNOWN_ONLY)
     refused = twine_upload(client.upload_url, wheel)
     assert refused.returncode != 0
     assert "is private" in refused.stdout + refused.stderr
-    assert "policy-demo" not in fresh(center)
+    assert "policy-demo" not in fresh(served_center)
     set_policy(KNOWN_OR_PRIVATE)
     accepted = twine_upload(client.upload_url, wheel)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
-    assert fresh(center)["policy-demo"].classifiers == [PRIVATE]
+    assert fresh(served_center)["policy-demo"].classifiers == [PRIVATE]

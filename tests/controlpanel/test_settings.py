@@ -29,14 +29,14 @@ def test_profile_registers_the_records_with_their_defaults(portal):
     )
 
 
-def test_a_new_center_takes_the_registry_defaults(portal, records):
+def test_a_new_center_takes_the_registry_defaults(manager, portal, records):
     records(default_upload_size_limit=7)
     center = api.content.create(container=portal, type="SoftwareCenter", id="c1")
     assert center.upload_size_limit == 7
     assert center.storage == "blob"
 
 
-def test_a_center_keeps_its_values_when_the_defaults_change(portal, records):
+def test_a_center_keeps_its_values_when_the_defaults_change(manager, portal, records):
     records(default_upload_size_limit=7)
     center = api.content.create(container=portal, type="SoftwareCenter", id="c1")
     records(default_upload_size_limit=300)
@@ -49,7 +49,7 @@ def test_a_center_keeps_its_values_when_the_defaults_change(portal, records):
     )
 
 
-def test_values_given_at_creation_win(portal, records):
+def test_values_given_at_creation_win(manager, portal, records):
     records(default_upload_size_limit=7)
     center = api.content.create(
         container=portal, type="SoftwareCenter", id="c1", upload_size_limit=42
@@ -57,7 +57,7 @@ def test_values_given_at_creation_win(portal, records):
     assert center.upload_size_limit == 42
 
 
-def test_missing_records_fall_back_to_the_built_in_defaults(portal):
+def test_missing_records_fall_back_to_the_built_in_defaults(manager, portal):
     registry = portal.portal_registry
     for field in ("default_upload_size_limit", "default_storage", "classifier_policy"):
         del registry.records[settings.record_name(field)]

@@ -5,7 +5,6 @@ from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.distribution.api import site as site_api
 from tests.fixtures.served import virtual_host_monster
-from tests.upload.conftest import portal_server  # noqa: F401
 from zope.component.hooks import setSite
 
 import pytest
@@ -26,7 +25,7 @@ ANSWERS = {
 
 
 @pytest.fixture
-def index_site(server, portal_server):  # noqa: F811
+def index_site(server, portal_server):
     """Create a site from the distribution in the served Zope root; return its URL."""
     app = server["app"]
     with api.env.adopt_user(username=SITE_OWNER_NAME):

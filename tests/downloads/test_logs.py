@@ -6,22 +6,14 @@ from collective.psc.downloads.logs import normalize_prefix
 from collective.psc.downloads.logs import parse_line
 from collective.psc.downloads.logs import read_batches
 from collective.psc.downloads.logs import Request
+from tests.fixtures.logs import AGENT
+from tests.fixtures.logs import DIGEST
+from tests.fixtures.logs import line
+from tests.fixtures.logs import SDIST
+from tests.fixtures.logs import WHEEL
 
 import gzip
 import pytest
-
-
-DIGEST = "ab/cd/" + "0123456789abcdef" * 3 + "0123456789ab"
-WHEEL = "demo_pkg-1.0-py3-none-any.whl"
-SDIST = "demo_pkg-1.0.tar.gz"
-AGENT = '"-" "pip/25.1 {\\"python\\":\\"3.12\\"}"'
-
-
-def line(path, status=200, method="GET", tail=AGENT, client="127.0.0.1"):
-    return (
-        f'{client} - - [21/Mar/2026:10:00:00 +0000] "{method} {path} HTTP/1.1" '
-        f"{status} 1234 {tail}".rstrip()
-    )
 
 
 PARSED = [

@@ -1,10 +1,10 @@
 """Counting the downloads of log lines: a pure function, as a table."""
 
 from collective.psc.downloads.counts import count_downloads
-from tests.downloads.test_logs import DIGEST
-from tests.downloads.test_logs import line
-from tests.downloads.test_logs import SDIST
-from tests.downloads.test_logs import WHEEL
+from tests.fixtures.logs import DIGEST
+from tests.fixtures.logs import line
+from tests.fixtures.logs import SDIST
+from tests.fixtures.logs import WHEEL
 
 import pytest
 

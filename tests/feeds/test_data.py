@@ -6,19 +6,10 @@ from collective.psc.services import archives
 from collective.psc.services import distributions
 from collective.psc.services import projects
 from collective.psc.services import releases
-from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 
 import pytest
-
-
-@pytest.fixture
-def center(portal):
-    """Return a new center of the integration layer (not the served one)."""
-    return api.content.create(
-        container=portal, type="SoftwareCenter", id="pypi", title="Package index"
-    )
 
 
 def upload(center, path):

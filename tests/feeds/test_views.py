@@ -14,7 +14,7 @@ import requests
 
 
 @pytest.fixture
-def uploaded(center, client, tmp_path):
+def uploaded(served_center, client, tmp_path):
     """Upload Demo.Pkg 1.0 (wheel and sdist), then Other 0.1."""
     paths = [
         build_wheel(tmp_path, "Demo.Pkg", "1.0", summary="The demo."),
@@ -70,7 +70,9 @@ def test_project_feed(client, uploaded, tmp_path):
     assert second.feed.links[0].href == f"{client.center_url}/demo-pkg/@@releases.atom"
 
 
-def test_etag_revalidation_follows_the_serial(center, client, uploaded, tmp_path):
+def test_etag_revalidation_follows_the_serial(
+    served_center, client, uploaded, tmp_path
+):
     url = f"{client.center_url}/@@releases.atom"
     answer = get(url)
     etag = answer.headers["ETag"]
@@ -85,10 +87,10 @@ def test_etag_revalidation_follows_the_serial(center, client, uploaded, tmp_path
     assert parse(changed).entries[0].title == "Third 1.0"
 
 
-def test_last_modified_is_the_last_change(center, client, uploaded):
+def test_last_modified_is_the_last_change(served_center, client, uploaded):
     url = f"{client.center_url}/@@releases.rss"
     answer = get(url)
-    journal = fresh(center).journal
+    journal = fresh(served_center).journal
     last = next(journal.entries(since=journal.last_serial - 1)).time
     assert answer.headers["Last-Modified"] == rfc822(last)
     unchanged = get(url, headers={"If-Modified-Since": answer.headers["Last-Modified"]})
@@ -106,8 +108,8 @@ def test_last_modified_is_the_last_change(center, client, uploaded):
     assert both.status_code == 200
 
 
-def test_private_center_feeds_ask_for_credentials(center, client, uploaded):
-    make_private(center)
+def test_private_center_feeds_ask_for_credentials(served_center, client, uploaded):
+    make_private(served_center)
     for url in (
         f"{client.center_url}/@@releases.atom",
         f"{client.center_url}/demo-pkg/@@releases.rss",
@@ -121,7 +123,7 @@ def test_private_center_feeds_ask_for_credentials(center, client, uploaded):
         assert "Demo.Pkg 1.0" in [entry.title for entry in parse(member).entries]
 
 
-def test_an_empty_center_has_a_valid_feed(client, center):
+def test_an_empty_center_has_a_valid_feed(client, served_center):
     for name in ("releases.atom", "releases.rss"):
         answer = get(f"{client.center_url}/@@{name}")
         assert answer.status_code == 200

@@ -10,112 +10,20 @@ from collective.psc.services import releases
 from collective.psc.tokens.store import create_token
 from pathlib import Path
 from plone import api
-from tests.fixtures.builder import build_wheel
-from tests.fixtures.served import BIN
+from tests.fixtures.buildout import buildout
+from tests.fixtures.buildout import buildout_from_index
+from tests.fixtures.buildout import installed
+from tests.fixtures.buildout import RECIPE_VERSION
+from tests.fixtures.buildout import run
 from tests.fixtures.served import fresh
 from tests.fixtures.served import make_private
-from tests.release.buildout_versions import RECIPE_VERSIONS
 
-import os
 import pytest
-import subprocess
 import sys
 import transaction
 
 
-RECIPE_VERSION = RECIPE_VERSIONS["zc-recipe-egg"]
-
 pytestmark = pytest.mark.functional
-
-
-def run(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(arg) for arg in args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
-
-
-@pytest.fixture(scope="session")
-def recipe(tmp_path_factory) -> Path:
-    """Return the wheel of zc.recipe.egg, downloaded once."""
-    directory = tmp_path_factory.mktemp("recipe")
-    result = run(
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--quiet",
-        "--no-deps",
-        "--only-binary=:all:",
-        "--dest",
-        directory,
-        f"zc.recipe.egg=={RECIPE_VERSION}",
-    )
-    assert result.returncode == 0, result.stderr
-    (wheel,) = directory.glob("*.whl")
-    return wheel
-
-
-@pytest.fixture
-def published(center, client, tmp_path, recipe):
-    """Upload the recipe, 'demo-lib' 1.0 and 'Demo.Pkg' 1.0 and 2.0 needing it."""
-    needs_lib = {"Requires-Dist": "demo-lib>=1"}
-    paths = [
-        recipe,
-        build_wheel(tmp_path / "dist", "demo-lib", "1.0"),
-        build_wheel(tmp_path / "dist", "Demo.Pkg", "1.0", metadata_extra=needs_lib),
-        build_wheel(tmp_path / "dist", "Demo.Pkg", "2.0", metadata_extra=needs_lib),
-    ]
-    for path in paths:
-        assert client.upload(path).status == 200
-    return paths
-
-
-def buildout(directory: Path, **options: str) -> subprocess.CompletedProcess:
-    """Run buildout with a one-part configuration in a directory of its own.
-
-    The directory is also the home directory, so that no ``~/.buildout`` or
-    ``~/.pypirc`` of the machine takes part.
-    """
-    directory.mkdir(exist_ok=True)
-    lines = [
-        "[buildout]",
-        "parts = demo",
-        *(f"{key} = {value}" for key, value in options.items()),
-        "",
-        "[versions]",
-        f"zc.recipe.egg = {RECIPE_VERSION}",
-        "",
-        "[demo]",
-        "recipe = zc.recipe.egg",
-        "eggs = demo-pkg",
-        "interpreter = py",
-    ]
-    (directory / "buildout.cfg").write_text("\n".join(lines) + "\n")
-    return run(BIN / "buildout", cwd=directory, env={"HOME": str(directory)})
-
-
-def installed(directory: Path) -> list[str]:
-    """Return the names and versions of the eggs buildout installed."""
-    eggs = (directory / "eggs").glob("*/*.egg")
-    return sorted("-".join(egg.name.split("-")[:2]) for egg in eggs)
-
-
-def buildout_from_index(directory: Path, index: str) -> None:
-    """Run buildout on a simple index; check it installed the newest demo eggs."""
-    result = buildout(directory, index=index)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Reading {index}demo-pkg/" in result.stdout
-    assert installed(directory) == [
-        "Demo.Pkg-2.0",
-        "demo_lib-1.0",
-        f"zc.recipe.egg-{RECIPE_VERSION}",
-    ]
 
 
 def imports_demo(directory: Path) -> str:
@@ -142,7 +50,7 @@ def yank(center, version):
 
 
 def test_buildout_installs_through_the_simple_index(
-    center, client, published, tmp_path
+    served_center, client, published, tmp_path
 ):
     directory = tmp_path / "buildout"
     buildout_from_index(directory, f"{client.center_url}/simple/")
@@ -150,9 +58,9 @@ def test_buildout_installs_through_the_simple_index(
 
 
 def test_buildout_installs_through_find_links_without_yanked_files(
-    center, client, published, tmp_path
+    served_center, client, published, tmp_path
 ):
-    yank(center, "2.0")
+    yank(served_center, "2.0")
     empty_index = tmp_path / "empty-index"
     empty_index.mkdir()
     directory = tmp_path / "buildout"
@@ -172,9 +80,9 @@ def test_buildout_installs_through_find_links_without_yanked_files(
 
 
 def test_buildout_reads_a_private_center_through_find_links_with_credentials(
-    center, client, published, tmp_path
+    served_center, client, published, tmp_path
 ):
-    make_private(center)
+    make_private(served_center)
     empty_index = tmp_path / "empty-index"
     empty_index.mkdir()
     scheme, host = client.center_url.split("://", 1)
@@ -197,12 +105,12 @@ def test_buildout_reads_a_private_center_through_find_links_with_credentials(
 
 
 def test_buildout_reads_a_private_center_through_the_index_with_pypirc(
-    center, client, published, tmp_path
+    served_center, client, published, tmp_path
 ):
-    make_private(center)
+    make_private(served_center)
     transaction.begin()
     with api.env.adopt_user(username="alice"):
-        _info, token = create_token(center=fresh(center), user_id="alice")
+        _info, token = create_token(center=fresh(served_center), user_id="alice")
     transaction.commit()
     directory = tmp_path / "buildout"
     directory.mkdir()
@@ -227,9 +135,9 @@ def test_buildout_reads_a_private_center_through_the_index_with_pypirc(
 
 
 def test_pip_installs_from_the_find_links_page_alone(
-    center, client, published, tmp_path
+    served_center, client, published, tmp_path
 ):
-    yank(center, "2.0")
+    yank(served_center, "2.0")
     result = run(
         sys.executable,
         "-m",

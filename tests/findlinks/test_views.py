@@ -20,7 +20,7 @@ ANCHOR = re.compile(r'<a href="([^"]+)"([^>]*)>([^<]+)</a>')
 
 
 @pytest.fixture
-def uploaded(center, client, tmp_path):
+def uploaded(served_center, client, tmp_path):
     """Upload 'Demo.Pkg' 1.0 and 2.0 and 'Other' 0.1; return the archives by name."""
     paths = [
         build_wheel(tmp_path, "Demo.Pkg", "1.0", requires_python=">=3.8"),
@@ -42,13 +42,13 @@ def anchors(html):
     return ANCHOR.findall(html)
 
 
-def test_center_page_links_every_file(center, client, uploaded):
+def test_center_page_links_every_file(served_center, client, uploaded):
     page_url = f"{client.center_url}/links/"
     answer = get(page_url)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == HTML
     assert answer.headers["Cache-Control"] == "max-age=0, must-revalidate"
-    serial = fresh(center).journal.last_serial
+    serial = fresh(served_center).journal.last_serial
     assert answer.headers["X-PyPI-Last-Serial"] == str(serial)
     links = anchors(answer.text)
     assert [text for _href, _attributes, text in links] == [
@@ -70,7 +70,7 @@ def test_center_page_links_every_file(center, client, uploaded):
     assert "data-requires-python" not in attributes["other-0.1-py3-none-any.whl"]
 
 
-def test_project_page_links_its_files(center, client, uploaded):
+def test_project_page_links_its_files(served_center, client, uploaded):
     page_url = f"{client.center_url}/links/demo-pkg/"
     answer = get(page_url)
     assert answer.status_code == 200
@@ -85,11 +85,13 @@ def test_project_page_links_its_files(center, client, uploaded):
     for href, _attributes, text in links:
         assert href.startswith("../../packages/")
         assert get(urljoin(page_url, href)).content == uploaded[text].read_bytes()
-    project = fresh(center)["demo-pkg"]
+    project = fresh(served_center)["demo-pkg"]
     assert answer.headers["X-PyPI-Last-Serial"] == str(project.last_serial())
 
 
-def test_yanked_files_are_left_out_and_the_etag_changes(center, client, uploaded):
+def test_yanked_files_are_left_out_and_the_etag_changes(
+    served_center, client, uploaded
+):
     url = f"{client.center_url}/links/"
     first = get(url)
     assert get(url, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
@@ -97,7 +99,9 @@ def test_yanked_files_are_left_out_and_the_etag_changes(center, client, uploaded
     with api.env.adopt_roles(["Manager"]):
         releases.yank(
             release=releases.get_release(
-                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                project=projects.get_project(
+                    center=fresh(served_center), name="demo-pkg"
+                ),
                 version="2.0",
             )
         )
@@ -110,7 +114,7 @@ def test_yanked_files_are_left_out_and_the_etag_changes(center, client, uploaded
     assert get(url).headers["ETag"] != first.headers["ETag"]
 
 
-def test_empty_center_has_an_empty_page(center, client):
+def test_empty_center_has_an_empty_page(served_center, client):
     answer = get(f"{client.center_url}/links/")
     assert answer.status_code == 200
     assert anchors(answer.text) == []
@@ -125,7 +129,7 @@ def test_empty_center_has_an_empty_page(center, client):
         ("links/DEMO_pkg", "links/demo-pkg/"),
     ],
 )
-def test_redirects_to_the_canonical_url(center, client, uploaded, path, target):
+def test_redirects_to_the_canonical_url(served_center, client, uploaded, path, target):
     answer = get(f"{client.center_url}/{path}")
     assert answer.status_code == 301
     assert answer.headers["Location"] == f"{client.center_url}/{target}"
@@ -134,14 +138,14 @@ def test_redirects_to_the_canonical_url(center, client, uploaded, path, target):
 @pytest.mark.parametrize(
     "path", ["links/nothing-here/", "links/-bad-/", "links/demo-pkg/more/"]
 )
-def test_unknown_pages_are_404(center, client, uploaded, path):
+def test_unknown_pages_are_404(served_center, client, uploaded, path):
     assert get(f"{client.center_url}/{path}").status_code == 404
 
 
-def test_private_center_challenges_readers(center, client, uploaded):
+def test_private_center_challenges_readers(served_center, client, uploaded):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=fresh(center), transition="make_private")
+        api.content.transition(obj=fresh(served_center), transition="make_private")
     transaction.commit()
     url = f"{client.center_url}/links/"
     anonymous = get(url)

@@ -6,8 +6,8 @@ from collective.psc.indexers.project import compatibility_values
 from collective.psc.services import projects
 from collective.psc.services import releases
 from plone import api
-from tests.browser.conftest import publish
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.examples import publish
 
 import pytest
 

@@ -32,7 +32,7 @@ CLASSIFIERS = ["Framework :: Plone :: 6.2", "Programming Language :: Python :: 3
 
 
 @pytest.fixture
-def uploaded(center, client, tmp_path):
+def uploaded(served_center, client, tmp_path):
     """Upload a wheel and an sdist of 'Demo.Pkg' 1.0 and 2.0; return them by name."""
     paths = [
         build_wheel(tmp_path / "1", "Demo.Pkg", "1.0", requires_python=">=3.8"),
@@ -76,13 +76,13 @@ def yank(center, version, reason=""):
     transaction.commit()
 
 
-def test_project_json_describes_the_latest_release(center, client, uploaded):
+def test_project_json_describes_the_latest_release(served_center, client, uploaded):
     answer = get(f"{client.center_url}/pypi/demo-pkg/json")
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == JSON
     assert answer.headers["Cache-Control"] == "max-age=0, must-revalidate"
     document = answer.json()
-    serial = fresh(center)["demo-pkg"].last_serial()
+    serial = fresh(served_center)["demo-pkg"].last_serial()
     assert answer.headers["X-PyPI-Last-Serial"] == str(serial)
     assert document["last_serial"] == serial
     info = document["info"]
@@ -119,7 +119,7 @@ def test_project_json_describes_the_latest_release(center, client, uploaded):
     assert document["urls"] == document["releases"]["2.0"]
 
 
-def test_file_entries_match_the_archives(center, client, uploaded):
+def test_file_entries_match_the_archives(served_center, client, uploaded):
     document = get(f"{client.center_url}/pypi/demo-pkg/json").json()
     files = {entry["filename"]: entry for entry in document["releases"]["1.0"]}
     assert set(files) == {"demo_pkg-1.0-py3-none-any.whl", "demo_pkg-1.0.tar.gz"}
@@ -150,14 +150,14 @@ def test_file_entries_match_the_archives(center, client, uploaded):
 
 
 @pytest.mark.parametrize("path", ["pypi/demo-pkg/json/", "pypi/demo-pkg/2.0/json/"])
-def test_trailing_slash_is_accepted(center, client, uploaded, path):
+def test_trailing_slash_is_accepted(served_center, client, uploaded, path):
     answer = get(f"{client.center_url}/{path}")
     assert answer.status_code == 200
     assert answer.json()["info"]["version"] == "2.0"
 
 
 @pytest.mark.parametrize("spelling", ["1.0", "1.0.0", "1", "v1.0"])
-def test_version_json_accepts_any_spelling(center, client, uploaded, spelling):
+def test_version_json_accepts_any_spelling(served_center, client, uploaded, spelling):
     answer = get(f"{client.center_url}/pypi/demo-pkg/{spelling}/json")
     assert answer.status_code == 200
     document = answer.json()
@@ -172,10 +172,10 @@ def test_version_json_accepts_any_spelling(center, client, uploaded, spelling):
     assert answer.headers["X-PyPI-Last-Serial"] == str(document["last_serial"])
 
 
-def test_yanked_release_is_not_the_latest(center, client, uploaded):
+def test_yanked_release_is_not_the_latest(served_center, client, uploaded):
     url = f"{client.center_url}/pypi/demo-pkg/json"
     before = get(url)
-    yank(center, "2.0", reason="Broken build.")
+    yank(served_center, "2.0", reason="Broken build.")
     after = get(url, **{"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert after.headers["ETag"] != before.headers["ETag"]
@@ -193,19 +193,21 @@ def test_yanked_release_is_not_the_latest(center, client, uploaded):
     assert release["info"]["yanked_reason"] == "Broken build."
 
 
-def test_final_release_wins_over_a_newer_prerelease(center, client, uploaded, tmp_path):
+def test_final_release_wins_over_a_newer_prerelease(
+    served_center, client, uploaded, tmp_path
+):
     wheel = build_wheel(tmp_path, "Demo.Pkg", "3.0b1")
     assert client.upload(wheel).status == 200
     document = get(f"{client.center_url}/pypi/demo-pkg/json").json()
     assert document["info"]["version"] == "2.0"
     assert list(document["releases"]) == ["1.0", "2.0", "3.0b1"]
-    yank(center, "1.0")
-    yank(center, "2.0")
+    yank(served_center, "1.0")
+    yank(served_center, "2.0")
     document = get(f"{client.center_url}/pypi/demo-pkg/json").json()
     assert document["info"]["version"] == "3.0b1"
 
 
-def test_unchanged_document_is_not_modified(center, client, uploaded):
+def test_unchanged_document_is_not_modified(served_center, client, uploaded):
     url = f"{client.center_url}/pypi/demo-pkg/json"
     first = get(url)
     again = get(url, **{"If-None-Match": first.headers["ETag"]})
@@ -222,7 +224,9 @@ def test_unchanged_document_is_not_modified(center, client, uploaded):
         ("pypi/demo.pkg/1.0.0/json", "pypi/demo-pkg/1.0.0/json"),
     ],
 )
-def test_redirects_to_the_normalized_name(center, client, uploaded, path, target):
+def test_redirects_to_the_normalized_name(
+    served_center, client, uploaded, path, target
+):
     answer = get(f"{client.center_url}/{path}")
     assert answer.status_code == 301
     assert answer.headers["Location"] == f"{client.center_url}/{target}"
@@ -242,15 +246,17 @@ def test_redirects_to_the_normalized_name(center, client, uploaded, path, target
         "pypi",
     ],
 )
-def test_unknown_project_or_version_is_a_json_404(center, client, uploaded, path):
+def test_unknown_project_or_version_is_a_json_404(
+    served_center, client, uploaded, path
+):
     answer = get(f"{client.center_url}/{path}")
     assert answer.status_code == 404
     assert answer.headers["Content-Type"] == JSON
     assert answer.json() == {"message": "Not Found"}
 
 
-def test_private_center_challenges_readers(center, client, uploaded):
-    make_private(center)
+def test_private_center_challenges_readers(served_center, client, uploaded):
+    make_private(served_center)
     url = f"{client.center_url}/pypi/demo-pkg/json"
     anonymous = get(url)
     assert anonymous.status_code == 401
@@ -260,13 +266,13 @@ def test_private_center_challenges_readers(center, client, uploaded):
     assert member.json()["info"]["version"] == "2.0"
     transaction.begin()
     with api.env.adopt_user(username="alice"):
-        _info, token = create_token(center=fresh(center), user_id="alice")
+        _info, token = create_token(center=fresh(served_center), user_id="alice")
     transaction.commit()
     with_token = requests.get(url, auth=("__token__", token), timeout=30)
     assert with_token.status_code == 200
 
 
-def test_center_at_the_root_of_its_own_host_name(center, client, uploaded):
+def test_center_at_the_root_of_its_own_host_name(served_center, client, uploaded):
     vhost = host_rooted_url(client)
     document = get(f"{vhost}/pypi/demo-pkg/json").json()
     assert document["info"]["project_url"] == "https://pypi.example/demo-pkg"

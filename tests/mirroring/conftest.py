@@ -1,19 +1,12 @@
 """Fixtures of the mirroring tests: a committed center with a mirror directory.
 
-The Apache and nginx tests use the server fixtures of the upload, simple and
-find-links tests: a center in the layer's WSGI server and what is uploaded.
+The Apache and nginx tests use the served center of tests/fixtures/served.py
+and what tests/fixtures/buildout.py publishes into it.
 """
 
 from collective.psc.mirroring.writer import Tree
-from collective.psc.services import archives
 from plone import api
-from tests.findlinks.test_clients import published  # noqa: F401
-from tests.findlinks.test_clients import recipe  # noqa: F401
 from tests.fixtures.served import fresh
-from tests.simple.test_views import venv  # noqa: F401
-from tests.upload.conftest import center  # noqa: F401
-from tests.upload.conftest import client  # noqa: F401
-from tests.upload.conftest import portal_server  # noqa: F401
 
 import pytest
 import transaction
@@ -26,10 +19,10 @@ def tree(tmp_path):
 
 
 @pytest.fixture
-def center_tree(center, tmp_path):  # noqa: F811
-    """Make a tree a mirror directory of the server tests' center; return it."""
+def center_tree(served_center, tmp_path):
+    """Make a tree a mirror directory of the served center; return it."""
     tree = Tree(tmp_path / "tree")
-    fresh(center).mirror_targets = [str(tree.root)]
+    fresh(served_center).mirror_targets = [str(tree.root)]
     transaction.commit()
     return tree
 
@@ -45,21 +38,3 @@ def mirrored(functional, tree):
     center.mirror_targets = [str(tree.root)]
     transaction.commit()
     return center
-
-
-def upload(into, path):
-    """Upload an archive into a center as a Manager and commit."""
-    with api.env.adopt_roles(["Manager"]), open(path, "rb") as stream:
-        distribution = archives.add_archive(
-            center=into, filename=path.name, stream=stream
-        )
-    transaction.commit()
-    return distribution
-
-
-def change(function, **kwargs):
-    """Call a service function as a Manager and commit."""
-    with api.env.adopt_roles(["Manager"]):
-        result = function(**kwargs)
-    transaction.commit()
-    return result

@@ -1,8 +1,8 @@
 """``psc mirror`` on a real instance: targets, resync, verify, configurations."""
 
-from tests.functional.instances import new_instance
-from tests.functional.instances import psc
-from tests.mirroring.servers import APACHE
+from tests.fixtures.instances import new_instance
+from tests.fixtures.instances import psc
+from tests.fixtures.servers import APACHE
 
 import json
 import pytest

@@ -7,8 +7,8 @@ from collective.psc.services import projects
 from collective.psc.simple import data
 from collective.psc.simple import render
 from tests.fixtures.builder import build_wheel
-from tests.mirroring.conftest import change
-from tests.mirroring.conftest import upload
+from tests.fixtures.committed import change
+from tests.fixtures.committed import upload
 
 import copy
 import pytest

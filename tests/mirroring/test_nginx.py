@@ -7,13 +7,13 @@ Accept header as the center's negotiation does: the table of the Apache
 tests and a few hundred generated mixes of types, q-values and spellings.
 """
 
-from tests.mirroring.servers import ACCEPT_HEADERS
-from tests.mirroring.servers import HTML_V1
-from tests.mirroring.servers import JSON
-from tests.mirroring.servers import running_nginx
-from tests.mirroring.servers import same_files
-from tests.mirroring.servers import same_page
-from tests.simple.test_views import pip_and_uv_install
+from tests.fixtures.installers import pip_and_uv_install
+from tests.fixtures.servers import ACCEPT_HEADERS
+from tests.fixtures.servers import HTML_V1
+from tests.fixtures.servers import JSON
+from tests.fixtures.servers import running_nginx
+from tests.fixtures.servers import same_files
+from tests.fixtures.servers import same_page
 
 import pytest
 import random
@@ -83,14 +83,14 @@ def nginx(center_tree, tmp_path):
 
 @pytest.mark.parametrize("page", ["", "demo-pkg/"])
 def test_nginx_answers_every_accept_header_as_the_center(
-    center, client, center_tree, published, nginx, page
+    served_center, client, center_tree, published, nginx, page
 ):
     for accept in ACCEPT_HEADERS:
         same_page(client.center_url, nginx, page, accept)
 
 
 def test_nginx_answers_generated_accept_headers_as_the_center(
-    center, client, center_tree, published, nginx
+    served_center, client, center_tree, published, nginx
 ):
     for accept in generated(300):
         same_page(client.center_url, nginx, "", accept)
@@ -109,18 +109,18 @@ def test_nginx_answers_generated_accept_headers_as_the_center(
     ],
 )
 def test_nginx_reads_q_values_in_decimals_only(
-    center, client, center_tree, published, nginx, accept
+    served_center, client, center_tree, published, nginx, accept
 ):
     same_page(client.center_url, nginx, "", accept)
 
 
 def test_archives_and_metadata_as_the_center(
-    center, client, center_tree, published, nginx
+    served_center, client, center_tree, published, nginx
 ):
     same_files(client.center_url, nginx)
 
 
 def test_pip_and_uv_install_from_nginx(
-    center, client, center_tree, published, nginx, venv
+    served_center, client, center_tree, published, nginx, venv
 ):
     pip_and_uv_install(venv, f"{nginx}/simple/")

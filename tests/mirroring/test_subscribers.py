@@ -11,8 +11,8 @@ from collective.psc.services import releases
 from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
-from tests.mirroring.conftest import change
-from tests.mirroring.conftest import upload
+from tests.fixtures.committed import change
+from tests.fixtures.committed import upload
 
 import json
 import os

@@ -20,7 +20,7 @@ CLASSIFIERS = ["Framework :: Plone :: 6.2", "Programming Language :: Python :: 3
 
 
 @pytest.fixture
-def uploaded(center, client, tmp_path):
+def uploaded(served_center, client, tmp_path):
     """Upload Demo.Pkg 1.0 (wheel, sdist), 2.0 and 3.0b1; return them by name."""
     paths = [
         build_wheel(tmp_path, "Demo.Pkg", "1.0", requires_python=">=3.10"),
@@ -106,12 +106,14 @@ def test_file_serialises_its_index_url(client, uploaded):
     assert b"Name: Demo.Pkg" in metadata.content
 
 
-def test_psc_project_returns_the_page_data(center, client, uploaded):
+def test_psc_project_returns_the_page_data(served_center, client, uploaded):
     transaction.begin()
     with api.env.adopt_roles(["Manager"]):
         releases.yank(
             release=releases.get_release(
-                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                project=projects.get_project(
+                    center=fresh(served_center), name="demo-pkg"
+                ),
                 version="3.0b1",
             ),
             reason="Broken.",
@@ -146,8 +148,8 @@ def test_psc_project_is_an_expandable_component(client, uploaded):
     assert expanded["@components"]["psc-project"]["project"]["title"] == "Demo.Pkg"
 
 
-def test_private_center_needs_credentials(center, client, uploaded):
-    make_private(center)
+def test_private_center_needs_credentials(served_center, client, uploaded):
+    make_private(served_center)
     for path in ("demo-pkg", "demo-pkg/@psc-project", "demo-pkg/1"):
         url = f"{client.center_url}/{path}"
         anonymous = get(url)
@@ -157,5 +159,5 @@ def test_private_center_needs_credentials(center, client, uploaded):
         assert member.status_code == 200, path
 
 
-def test_unknown_project_is_not_found(client, center):
+def test_unknown_project_is_not_found(client, served_center):
     assert get(f"{client.center_url}/nothing/@psc-project").status_code == 404

@@ -1,8 +1,8 @@
 """Malformed requests get a 4xx with a sentence and leave nothing behind."""
 
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_fields
 from tests.fixtures.served import fresh
-from tests.functional.client import twine_fields
 
 import pytest
 import requests
@@ -50,13 +50,15 @@ def multipart(fields, boundary=b"xYzZY", filename=b"demo_pkg-1.0-py3-none-any.wh
     ],
     ids=["no-boundary", "empty-boundary", "wrong-boundary", "latin1-filename", "cut"],
 )
-def test_malformed_multipart(center, client, tmp_path, content_type, body_kwargs):
+def test_malformed_multipart(
+    served_center, client, tmp_path, content_type, body_kwargs
+):
     wheel = build_wheel(tmp_path, "demo-pkg", "1.0")
     truncate = body_kwargs.pop("truncate", False)
     body = multipart(twine_fields(wheel), **body_kwargs)
     if truncate:
         body = body[: len(body) // 2]
-    before = state(center)
+    before = state(served_center)
     for auth in (None, client.auth):
         answer = requests.post(
             client.upload_url,
@@ -67,7 +69,7 @@ def test_malformed_multipart(center, client, tmp_path, content_type, body_kwargs
         )
         assert 400 <= answer.status_code < 500, (auth, answer.status_code, answer.text)
         assert answer.text.strip()
-    assert state(center) == before
+    assert state(served_center) == before
 
 
 @pytest.mark.parametrize(
@@ -87,22 +89,22 @@ def test_malformed_multipart(center, client, tmp_path, content_type, body_kwargs
         "q=%00",
     ],
 )
-def test_listing_query_strings(center, client, query):
-    answer = requests.get(f"{center.absolute_url()}?{query}", timeout=30)
+def test_listing_query_strings(served_center, client, query):
+    answer = requests.get(f"{served_center.absolute_url()}?{query}", timeout=30)
     assert answer.status_code < 500, (query, answer.status_code)
 
 
 @pytest.mark.parametrize("name", ["manage", "view", "edit", "sharing"])
-def test_reserved_ids_as_project_names(center, client, tmp_path, name):
+def test_reserved_ids_as_project_names(served_center, client, tmp_path, name):
     wheel = build_wheel(tmp_path, name, "1.0")
-    before = state(center)
+    before = state(served_center)
     answer = client.upload(wheel)
     assert 400 <= answer.status < 500, answer
     assert name in answer.reason
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_deleted_filename_gets_its_own_message(center, client, tmp_path):
+def test_deleted_filename_gets_its_own_message(served_center, client, tmp_path):
     from collective.psc.services import distributions
     from plone import api
 
@@ -114,7 +116,7 @@ def test_deleted_filename_gets_its_own_message(center, client, tmp_path):
     with api.env.adopt_roles(["Manager"]):
         distributions.delete_file(
             distribution=distributions.get_file(
-                center=fresh(center), filename=wheel.name
+                center=fresh(served_center), filename=wheel.name
             )
         )
     transaction.commit()

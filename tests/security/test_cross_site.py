@@ -9,9 +9,9 @@ browser sends the user's credentials along; the center must refuse both.
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_fields
 from tests.fixtures.served import fresh
 from tests.fixtures.served import make_private
-from tests.functional.client import twine_fields
 
 import base64
 import json
@@ -43,11 +43,11 @@ fetch("{legacy}", {{method: "POST", body, mode: "no-cors", credentials: "include
 
 
 @pytest.fixture
-def attack(center, client, tmp_path):
+def attack(served_center, client, tmp_path):
     """Return the URL of another site's page that posts to the private center."""
     first = build_wheel(tmp_path / "a", "alices-tool", "1.0", summary="The original.")
     assert client.upload(first, auth=ALICE).status == 200
-    make_private(center)
+    make_private(served_center)
     wheel = build_wheel(tmp_path / "b", "alices-tool", "6.6")
     upload_fields = twine_fields(wheel)
     register = [(k, v) for k, v in twine_fields(wheel) if k != ":action"]
@@ -56,7 +56,7 @@ def attack(center, client, tmp_path):
         (":action", "submit"),
     ]
     register = [(k, v.replace("6.6", "7.7")) for k, v in register]
-    legacy = f"{center.absolute_url()}/legacy/"
+    legacy = f"{served_center.absolute_url()}/legacy/"
     html = PAGE.format(
         legacy=legacy,
         inputs="\n".join(
@@ -90,28 +90,28 @@ def attack(center, client, tmp_path):
     server.server_close()
 
 
-def test_cross_site_post_with_cached_basic_credentials(chromium, center, attack):
-    assert center.absolute_url().startswith("http://localhost:")
+def test_cross_site_post_with_cached_basic_credentials(chromium, served_center, attack):
+    assert served_center.absolute_url().startswith("http://localhost:")
     context = chromium.new_context(
         http_credentials={"username": ALICE[0], "password": ALICE[1]}
     )
     page = context.new_page()
     page.set_default_timeout(30000)
     # The user reads the private index: the browser now holds her credentials.
-    answer = page.goto(f"{center.absolute_url()}/simple/alices-tool/")
+    answer = page.goto(f"{served_center.absolute_url()}/simple/alices-tool/")
     assert answer.status == 200
     assert "alices_tool-1.0" in page.content()
     # Another site posts to the upload URL; the browser sends the credentials.
-    with page.expect_navigation(url=f"{center.absolute_url()}/legacy/"):
+    with page.expect_navigation(url=f"{served_center.absolute_url()}/legacy/"):
         page.goto(attack)
     text = page.inner_text("body")
     context.close()
     assert "came from a web browser" in text
-    state = fresh(center)["alices-tool"]
+    state = fresh(served_center)["alices-tool"]
     assert sorted(state.objectIds()) == ["1"]
     assert state.Description() == "The original."
     # The same credentials still work for twine, which sends no browser headers.
     listing = requests.get(
-        f"{center.absolute_url()}/simple/alices-tool/", auth=ALICE, timeout=30
+        f"{served_center.absolute_url()}/simple/alices-tool/", auth=ALICE, timeout=30
     )
     assert listing.status_code == 200

@@ -9,8 +9,8 @@ stored filenames are as before.
 """
 
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_fields
 from tests.fixtures.served import fresh
-from tests.functional.client import twine_fields
 
 import http.client
 import pytest
@@ -140,13 +140,13 @@ def send(connection, method, path, body=b"", headers=None):
     return answer.status
 
 
-def test_fuzz_corpus(center, client, tmp_path):
+def test_fuzz_corpus(served_center, client, tmp_path):
     rng = random.Random(SEED)
     wheel = build_wheel(tmp_path, "demo-pkg", "1.0")
     assert client.upload(wheel).status == 200
     archive = build_wheel(tmp_path / "b", "demo-pkg", "9.0").read_bytes()
     fields = twine_fields(wheel)
-    parsed = urllib.parse.urlsplit(center.absolute_url())
+    parsed = urllib.parse.urlsplit(served_center.absolute_url())
     base = parsed.path
     routes = [
         "/legacy/",
@@ -161,7 +161,7 @@ def test_fuzz_corpus(center, client, tmp_path):
         "/demo-pkg/@@releases.rss",
         "",
     ]
-    before = state(center)
+    before = state(served_center)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     failures = []
     count = 0
@@ -210,4 +210,4 @@ def test_fuzz_corpus(center, client, tmp_path):
     connection.close()
     assert count >= 1000
     assert failures == []
-    assert state(center) == before
+    assert state(served_center) == before

@@ -13,14 +13,14 @@ METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "MKCOL", "TRACE", "L
 
 
 @pytest.fixture
-def routes(center, client, tmp_path):
+def routes(served_center, client, tmp_path):
     wheel = build_wheel(tmp_path, "demo-pkg", "1.0")
     assert client.upload(wheel).status == 200
-    [distribution] = fresh(center)["demo-pkg"]["1"].files()
+    [distribution] = fresh(served_center)["demo-pkg"]["1"].files()
     from collective.psc.simple.data import file_path
 
     archive = file_path(distribution)
-    url = center.absolute_url()
+    url = served_center.absolute_url()
     return {
         "simple": f"{url}/simple/",
         "simple project": f"{url}/simple/demo-pkg/",
@@ -35,8 +35,8 @@ def routes(center, client, tmp_path):
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_wrong_methods_on_index_urls(center, routes, method):
-    before = fresh(center).journal.last_serial
+def test_wrong_methods_on_index_urls(served_center, routes, method):
+    before = fresh(served_center).journal.last_serial
     for name, url in routes.items():
         answer = requests.request(method, url, timeout=30, allow_redirects=False)
         assert answer.status_code < 500, (name, method, answer.status_code)
@@ -47,4 +47,4 @@ def test_wrong_methods_on_index_urls(center, routes, method):
             assert answer.status_code == 405, (name, method, answer.status_code)
             assert answer.headers.get("Allow"), name
             assert answer.text.strip(), name
-    assert fresh(center).journal.last_serial == before
+    assert fresh(served_center).journal.last_serial == before

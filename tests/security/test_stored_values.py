@@ -19,19 +19,19 @@ TITLE = '<script>alert("quokka")</script><b>Quokka</b>'
 
 
 @pytest.fixture
-def stored(center, tmp_path):
+def stored(served_center, tmp_path):
     """Return the center with an invalid version and a title with markup."""
     wheel = build_wheel(tmp_path, "odd-tool", "1.0")
     transaction.begin()
-    center = fresh(center)
+    served_center = fresh(served_center)
     with api.env.adopt_roles(["Manager"]), open(wheel, "rb") as stream:
-        archives.add_archive(center=center, filename=wheel.name, stream=stream)
-        project = center["odd-tool"]
+        archives.add_archive(center=served_center, filename=wheel.name, stream=stream)
+        project = served_center["odd-tool"]
         project.title = TITLE
         project.reindexObject()
         project["1"].version = "not-a-version"
     transaction.commit()
-    return center
+    return served_center
 
 
 PAGES = ["links/", "odd-tool", "odd-tool/1", "", "odd-tool/@@releases.atom"]

@@ -7,10 +7,10 @@ mapping, as a production index at ``https://pypi.example.org/`` would be.
 
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.installers import pip_install
+from tests.fixtures.installers import run
 from tests.fixtures.served import BIN
 from tests.fixtures.served import virtual_host_monster
-from tests.simple.test_views import pip_install
-from tests.simple.test_views import run
 
 import http.server
 import pytest
@@ -58,7 +58,7 @@ def bandersnatch(tmp_path_factory):
 
 
 @pytest.fixture
-def host_rooted(center, client):
+def host_rooted(served_center, client):
     """Map 127.0.0.1:<port> to the center; return the host's base URL."""
     port = client.center_url.split(":")[2].split("/")[0]
     virtual_host_monster().set_map(f"127.0.0.1:{port}/plone/pypi")
@@ -113,7 +113,7 @@ def files_below(path: Path) -> dict[str, float]:
 
 
 def test_bandersnatch_mirrors_and_pip_installs_from_the_mirror(
-    center, client, host_rooted, bandersnatch, static_server, tmp_path
+    served_center, client, host_rooted, bandersnatch, static_server, tmp_path
 ):
     first = build_wheel(tmp_path / "a", "demo-pkg", "1.0")
     assert client.upload(first).status == 200

@@ -4,10 +4,9 @@ from collective.psc.services import projects
 from collective.psc.services import releases as release_service
 from plone import api
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.installers import run
 from tests.fixtures.served import BIN
 from tests.fixtures.served import fresh
-from tests.simple.test_views import run
-from tests.simple.test_views import venv  # noqa: F401
 
 import datetime
 import json
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.functional
 
 
 @pytest.fixture
-def releases(center, client, tmp_path):
+def releases(served_center, client, tmp_path):
     """Upload demo-pkg 1.0 and 2.0 a little apart; return the time between them."""
     assert client.upload(build_wheel(tmp_path / "1", "demo-pkg", "1.0")).status == 200
     time.sleep(1.1)
@@ -52,7 +51,7 @@ def uv_resolve(client, requirement, tmp_path, *options):
     return pins[0].split("==")[1], result.stderr
 
 
-def pip_resolve(client, requirement, venv, *options):  # noqa: F811
+def pip_resolve(client, requirement, venv, *options):
     result = run(
         venv / "bin" / "python",
         "-m",
@@ -73,7 +72,7 @@ def pip_resolve(client, requirement, venv, *options):  # noqa: F811
     return report["install"][0]["metadata"]["version"], result.stderr
 
 
-def test_uv_compile_fetches_only_metadata(center, client, releases, tmp_path):
+def test_uv_compile_fetches_only_metadata(served_center, client, releases, tmp_path):
     version, log = uv_resolve(client, "demo-pkg", tmp_path)
     assert version == "2.0"
     fetched = [
@@ -98,8 +97,10 @@ def yank_2(center):
     transaction.commit()
 
 
-def test_yanked_release_skipped_unless_pinned(center, client, releases, tmp_path, venv):  # noqa: F811
-    yank_2(center)
+def test_yanked_release_skipped_unless_pinned(
+    served_center, client, releases, tmp_path, venv
+):
+    yank_2(served_center)
     assert uv_resolve(client, "demo-pkg", tmp_path)[0] == "1.0"
     assert uv_resolve(client, "demo-pkg==2.0", tmp_path)[0] == "2.0"
     assert pip_resolve(client, "demo-pkg", venv)[0] == "1.0"
@@ -109,11 +110,11 @@ def test_yanked_release_skipped_unless_pinned(center, client, releases, tmp_path
 
 
 def test_requires_python_that_excludes_us_is_skipped(
-    center,
+    served_center,
     client,
     releases,
     tmp_path,
-    venv,  # noqa: F811
+    venv,
 ):
     newest = build_wheel(tmp_path / "3", "demo-pkg", "3.0", requires_python=">=3.99")
     assert client.upload(newest).status == 200
@@ -121,7 +122,7 @@ def test_requires_python_that_excludes_us_is_skipped(
     assert pip_resolve(client, "demo-pkg", venv)[0] == "2.0"
 
 
-def test_upload_time_cut_offs(center, client, releases, tmp_path, venv):  # noqa: F811
+def test_upload_time_cut_offs(served_center, client, releases, tmp_path, venv):
     cut = releases.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert uv_resolve(client, "demo-pkg", tmp_path, "--exclude-newer", cut)[0] == "1.0"
     assert pip_resolve(client, "demo-pkg", venv, "--uploaded-prior-to", cut)[0] == "1.0"

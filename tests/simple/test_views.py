@@ -1,31 +1,30 @@
 """The simple index and the package files over a real WSGI server."""
 
-from pathlib import Path
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.installers import BIN
+from tests.fixtures.installers import pip_and_uv_install
+from tests.fixtures.installers import pip_install
+from tests.fixtures.installers import run
 from tests.fixtures.served import fresh
 from tests.fixtures.served import host_rooted_url
 from tests.fixtures.served import make_private
 
 import hashlib
-import os
 import pytest
 import requests
-import subprocess
-import sys
 import transaction
 import zipfile
 
 
 JSON = "application/vnd.pypi.simple.v1+json"
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
-def uploaded(center, client, tmp_path):
+def uploaded(served_center, client, tmp_path):
     """Upload two releases of 'Demo.Pkg'; return the archives by name."""
     paths = [
         build_wheel(tmp_path / "a", "Demo.Pkg", "1.0", requires_python=">=3.8"),
@@ -43,7 +42,7 @@ def get(url, accept=None, **headers):
     return requests.get(url, headers=headers, allow_redirects=False, timeout=30)
 
 
-def test_root_json_and_html(center, client, uploaded):
+def test_root_json_and_html(served_center, client, uploaded):
     root = f"{client.center_url}/simple/"
     answer = get(root, JSON)
     assert answer.headers["Content-Type"] == JSON
@@ -61,7 +60,7 @@ def test_root_json_and_html(center, client, uploaded):
     assert '<meta name="pypi:repository-version" content="1.4" />' in html.text
 
 
-def test_project_page_json(center, client, uploaded):
+def test_project_page_json(served_center, client, uploaded):
     page = get(f"{client.center_url}/simple/demo-pkg/", JSON).json()
     assert page["name"] == "demo-pkg"
     assert page["versions"] == ["1.0", "2.0"]
@@ -88,7 +87,7 @@ def test_project_page_json(center, client, uploaded):
     assert archive.headers["Content-Type"] == "application/octet-stream"
 
 
-def test_project_page_html_yank_and_etag(center, client, uploaded):
+def test_project_page_html_yank_and_etag(served_center, client, uploaded):
     url = f"{client.center_url}/simple/demo-pkg/"
     first = get(url)
     assert 'data-requires-python="&gt;=3.8"' in first.text
@@ -105,7 +104,9 @@ def test_project_page_html_yank_and_etag(center, client, uploaded):
     with api.env.adopt_roles(["Manager"]):
         releases.yank(
             release=releases.get_release(
-                project=projects.get_project(center=fresh(center), name="demo-pkg"),
+                project=projects.get_project(
+                    center=fresh(served_center), name="demo-pkg"
+                ),
                 version="2.0",
             ),
             reason="bad",
@@ -130,18 +131,18 @@ def test_project_page_html_yank_and_etag(center, client, uploaded):
         ("simple/DEMO_pkg", "simple/demo-pkg/"),
     ],
 )
-def test_redirects_to_canonical_url(center, client, uploaded, path, target):
+def test_redirects_to_canonical_url(served_center, client, uploaded, path, target):
     answer = get(f"{client.center_url}/{path}")
     assert answer.status_code == 301
     assert answer.headers["Location"] == f"{client.center_url}/{target}"
 
 
-def test_unknown_project_and_file_are_404(center, client, uploaded):
+def test_unknown_project_and_file_are_404(served_center, client, uploaded):
     assert get(f"{client.center_url}/simple/nothing-here/").status_code == 404
     assert get(f"{client.center_url}/packages/aa/bb/cc/x-1.0.tar.gz").status_code == 404
 
 
-def test_head_and_range(center, client, uploaded):
+def test_head_and_range(served_center, client, uploaded):
     page = get(f"{client.center_url}/simple/demo-pkg/", JSON).json()
     url = page["files"][0]["url"]
     data = uploaded[page["files"][0]["filename"]].read_bytes()
@@ -161,62 +162,11 @@ def test_head_and_range(center, client, uploaded):
     assert whole.content == data
 
 
-def run(*args):
-    # Installers see only the center: no pip configuration of the machine.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PIP_", "UV_"))
-    }
-    env["PIP_CONFIG_FILE"] = os.devnull
-    return subprocess.run(
-        [str(arg) for arg in args], capture_output=True, text=True, timeout=300, env=env
-    )
-
-
-@pytest.fixture
-def venv(tmp_path):
-    path = tmp_path / "venv"
-    result = run(BIN / "uv", "venv", "--seed", "--python", sys.executable, path)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-def pip_install(venv: Path, index: str, *options: str) -> subprocess.CompletedProcess:
-    """Run pip install in a virtualenv from an index, without a cache."""
-    python = venv / "bin" / "python"
-    return run(
-        python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, *options
-    )
-
-
-def pip_and_uv_install(venv: Path, index: str) -> None:
-    """Install demo-pkg 1.0 with pip, then 2.0 with uv, from an index."""
-    pip = pip_install(venv, index, "demo-pkg==1.0")
-    assert pip.returncode == 0, pip.stdout + pip.stderr
-    assert "demo_pkg-1.0-py3-none-any.whl" in pip.stdout
-    python = venv / "bin" / "python"
-    uv = run(
-        BIN / "uv",
-        "pip",
-        "install",
-        "--python",
-        python,
-        "--no-cache",
-        "--index-url",
-        index,
-        "demo-pkg==2.0",
-    )
-    assert uv.returncode == 0, uv.stderr
-    listed = run(BIN / "uv", "pip", "list", "--python", python)
-    assert ["demo-pkg", "2.0"] in [line.split() for line in listed.stdout.splitlines()]
-
-
-def test_pip_and_uv_install_from_the_center(center, client, uploaded, venv):
+def test_pip_and_uv_install_from_the_center(served_center, client, uploaded, venv):
     pip_and_uv_install(venv, f"{client.center_url}/simple/")
 
 
-def test_uv_publish_check_url_skips_identical_files(center, client, uploaded):
+def test_uv_publish_check_url_skips_identical_files(served_center, client, uploaded):
     paths = list(uploaded.values())
     result = run(
         BIN / "uv",
@@ -233,11 +183,11 @@ def test_uv_publish_check_url_skips_identical_files(center, client, uploaded):
     )
     assert result.returncode == 0, result.stderr
     assert "already exists" in result.stderr
-    assert len(fresh(center)["demo-pkg"]["1"].files()) == 2
+    assert len(fresh(served_center)["demo-pkg"]["1"].files()) == 2
 
 
-def test_private_center_challenges_installers(center, client, uploaded):
-    make_private(center)
+def test_private_center_challenges_installers(served_center, client, uploaded):
+    make_private(served_center)
     url = f"{client.center_url}/simple/demo-pkg/"
     anonymous = get(url)
     assert anonymous.status_code == 401
@@ -255,9 +205,9 @@ def test_private_center_challenges_installers(center, client, uploaded):
 
 
 def test_pip_installs_from_a_private_center_with_credentials(
-    center, client, uploaded, venv
+    served_center, client, uploaded, venv
 ):
-    make_private(center)
+    make_private(served_center)
     host = client.center_url.split("//", 1)[1]
     index = f"http://alice:alice-secret@{host}/simple/"
     pip = pip_install(venv, index, "demo-pkg==1.0")
@@ -268,7 +218,7 @@ def test_pip_installs_from_a_private_center_with_credentials(
     assert "No matching distribution found for demo-pkg==2.0" in anonymous.stderr
 
 
-def test_center_at_the_root_of_its_own_host_name(center, client, uploaded):
+def test_center_at_the_root_of_its_own_host_name(served_center, client, uploaded):
     """Behind a front proxy's rewrite, every URL is rooted at the host."""
     vhost = host_rooted_url(client)
     root = get(f"{vhost}/simple/", JSON).json()

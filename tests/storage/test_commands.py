@@ -11,11 +11,11 @@ from collective.psc.storage.recovery import list_contents
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import IndexClient
 from tests.fixtures.commands import free_port
 from tests.fixtures.commands import PSC
 from tests.fixtures.commands import run
 from tests.fixtures.commands import wait_for
-from tests.functional.client import IndexClient
 
 import hashlib
 import os

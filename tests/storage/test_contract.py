@@ -10,10 +10,10 @@ from collective.psc.services import distributions
 from collective.psc.storage import get_storage
 from collective.psc.storage import storage_names
 from plone.dexterity.utils import createContent
-from tests.storage.conftest import blob_files
-from tests.storage.conftest import CONTRACT_STORAGES
-from tests.storage.conftest import disk_state
-from tests.storage.conftest import upload
+from tests.fixtures.storage import blob_files
+from tests.fixtures.storage import CONTRACT_STORAGES
+from tests.fixtures.storage import disk_state
+from tests.fixtures.storage import upload
 from ZODB.POSException import ConflictError
 from zope.interface.verify import verifyObject
 

@@ -22,7 +22,7 @@ from collective.psc.upstream.files import pin
 from collective.psc.upstream.files import UpstreamFile
 from pathlib import Path
 from tests.fixtures.builder import build_wheel
-from tests.storage.conftest import upload
+from tests.fixtures.storage import upload
 from types import SimpleNamespace
 from zope.interface import Invalid
 

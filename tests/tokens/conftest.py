@@ -3,20 +3,23 @@
 from collective.psc.services import projects
 from plone import api
 from pytest_plone import fixtures_factory
+from tests.tokens.server import PASSWORD
 from tests.tokens.server import TOKENS_SERVER_TESTING
 
 import pytest
 
-
-PASSWORD = "secret!1"
 
 globals().update(fixtures_factory(((TOKENS_SERVER_TESTING, "token_server"),)))
 
 
 @pytest.fixture
 def members(portal):
-    for name in ("alice", "bob"):
-        api.user.create(email=f"{name}@example.org", username=name, password=PASSWORD)
+    """Add the members alice and bob, as a site administrator does."""
+    with api.env.adopt_roles(["Manager"]):
+        for name in ("alice", "bob"):
+            api.user.create(
+                email=f"{name}@example.org", username=name, password=PASSWORD
+            )
     return ("alice", "bob")
 
 

@@ -22,6 +22,10 @@ from zope.interface import Interface
 import json
 
 
+# The password of the members the token tests create.
+PASSWORD = "secret!1"
+
+
 ZCML = """
 <configure xmlns="http://namespaces.zope.org/browser">
   <page

@@ -4,9 +4,9 @@ The tests share one instance and run in file order.
 """
 
 from tests.fixtures.commands import run
-from tests.functional.instances import new_instance
-from tests.functional.instances import psc
-from tests.functional.instances import SCRIPT
+from tests.fixtures.instances import new_instance
+from tests.fixtures.instances import psc
+from tests.fixtures.instances import SCRIPT
 
 import json
 import pytest

@@ -122,12 +122,13 @@ def test_bad_tokens_do_not_authenticate(portal, center, token, http_request):
     assert authenticate(portal, clear, login="alice") is None
     assert authenticate(portal, clear[:-1]) is None
     assert authenticate(portal, None) is None
-    revoke_token(center=center, token_id=info.id)
+    with api.env.adopt_user(username="alice"):
+        revoke_token(center=center, token_id=info.id)
     assert authenticate(portal, clear) is None
     assert REQUEST_KEY not in http_request.other
 
 
-def test_login_name_of_the_token_user(portal, center, http_request):
+def test_login_name_of_the_token_user(manager, portal, center, http_request):
     api.user.create(email="carol@example.org", username="carol", password="x" * 9)
     portal.acl_users.source_users.updateUser("carol", "carol@example.org")
     _info, clear = create_token(center=center, user_id="carol")

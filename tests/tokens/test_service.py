@@ -97,13 +97,13 @@ def test_authenticate_accepts_the_exact_token_only(center, members):
         assert authenticate_token(center=center, token=candidate) is None, candidate
 
 
-def test_token_of_one_center_does_not_open_another(portal, center, members):
+def test_token_of_one_center_does_not_open_another(manager, portal, center, members):
     _info, token = create_as("alice", center)
     other = api.content.create(container=portal, type="SoftwareCenter", id="other")
     assert authenticate_token(center=other, token=token) is None
 
 
-def test_revoked_token_and_deleted_user_fail(center, members):
+def test_revoked_token_and_deleted_user_fail(manager, center, members):
     info, token = create_as("alice", center)
     _bob_info, bob_token = create_as("bob", center)
     with api.env.adopt_user(username="alice"):
@@ -114,7 +114,7 @@ def test_revoked_token_and_deleted_user_fail(center, members):
     assert authenticate_token(center=center, token=bob_token) is None
 
 
-def test_tokens_are_deleted_with_their_user(portal, center, members):
+def test_tokens_are_deleted_with_their_user(manager, portal, center, members):
     other = api.content.create(container=portal, type="SoftwareCenter", id="other")
     _info, bob_token = create_as("bob", center)
     _info, bob_other = create_as("bob", other)
@@ -153,7 +153,7 @@ def test_project_scope_needs_upload_permission(center, project):
     assert info.project == "alices-tool"
 
 
-def test_permission_is_checked_as_the_token_user(center, project):
+def test_permission_is_checked_as_the_token_user(manager, center, project):
     # The test user is a Manager and may upload anywhere; bob may not.
     with pytest.raises(Forbidden, match="'bob' cannot upload"):
         create_token(center=center, user_id="bob", project="alices-tool")
@@ -170,12 +170,12 @@ def test_users_create_tokens_for_themselves_only(center, members):
     assert info.user_id == "alice"
 
 
-def test_unknown_user(center, members):
+def test_unknown_user(manager, center, members):
     with pytest.raises(UserNotFound, match="'nobody'"):
         create_token(center=center, user_id="nobody")
 
 
-def test_list_tokens(center, members):
+def test_list_tokens(manager, center, members):
     first, _token = create_as("alice", center, description="one")
     second, _token = create_as("alice", center, description="two")
     bobs, _token = create_as("bob", center)
@@ -188,7 +188,7 @@ def test_list_tokens(center, members):
     assert list_tokens(center=center, user_id="bob") == [bobs]
 
 
-def test_others_cannot_revoke_your_tokens(center, members):
+def test_others_cannot_revoke_your_tokens(manager, center, members):
     info, token = create_as("alice", center)
     with api.env.adopt_user(username="bob"), pytest.raises(Forbidden, match="'bob'"):
         revoke_token(center=center, token_id=info.id)

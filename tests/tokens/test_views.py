@@ -6,7 +6,7 @@ from collective.psc.tokens.store import create_token
 from collective.psc.tokens.store import list_tokens
 from plone import api
 from plone.testing.zope import Browser
-from tests.tokens.conftest import PASSWORD
+from tests.tokens.server import PASSWORD
 from zExceptions import Forbidden
 
 import lxml.html
@@ -19,11 +19,15 @@ TOKEN = re.compile(r"psc-[0-9a-f]{12}\.[A-Za-z0-9_-]{43}")
 
 
 @pytest.fixture
-def center(token_server):
+def tokens_center(token_server):
+    """Return a committed center with a project of alice and one of bob."""
     portal = token_server["portal"]
-    for name in ("alice", "bob"):
-        api.user.create(email=f"{name}@example.org", username=name, password=PASSWORD)
-    center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
+    with api.env.adopt_roles(["Manager"]):
+        for name in ("alice", "bob"):
+            api.user.create(
+                email=f"{name}@example.org", username=name, password=PASSWORD
+            )
+        center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
     with api.env.adopt_user(username="alice"):
         projects.get_or_create_project(center=center, name="Alices-Tool")
     with api.env.adopt_user(username="bob"):
@@ -45,13 +49,15 @@ def page(browser):
 
 
 def tokens_of(center, username):
+    """Return a user's tokens as committed, read as that user."""
     transaction.begin()
-    return list_tokens(center=center, user_id=username)
+    with api.env.adopt_user(username=username):
+        return list_tokens(center=center, user_id=username)
 
 
-def test_create_shows_the_token_once(token_server, center):
+def test_create_shows_the_token_once(token_server, tokens_center):
     browser = browser_for(token_server, "alice")
-    browser.open(f"{center.absolute_url()}/@@api-tokens")
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
     assert "You have no API tokens" in browser.contents
     scope = browser.getControl(name="project")
     assert scope.options == ["", "alices-tool"]
@@ -63,11 +69,11 @@ def test_create_shows_the_token_once(token_server, center):
     assert browser.headers["Cache-Control"] == "no-store"
     assert "it will not be shown again" in browser.contents
     assert "__token__" in browser.contents
-    [info] = tokens_of(center, "alice")
+    [info] = tokens_of(tokens_center, "alice")
     assert (info.description, info.project) == ("CI of my tool", "alices-tool")
-    assert authenticate_token(center=center, token=tokens[0]) == info
+    assert authenticate_token(center=tokens_center, token=tokens[0]) == info
 
-    browser.open(f"{center.absolute_url()}/@@api-tokens")
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
     assert TOKEN.search(browser.contents) is None
     assert tokens[0].split(".")[1] not in browser.contents
     row = page(browser).xpath(f"//table[@id='api-tokens']//tr[td/code='{info.id}']")
@@ -77,76 +83,76 @@ def test_create_shows_the_token_once(token_server, center):
     assert cells[3].endswith("UTC")
 
 
-def test_page_lists_own_tokens_only(token_server, center):
+def test_page_lists_own_tokens_only(token_server, tokens_center):
     with api.env.adopt_user(username="bob"):
-        bobs, _token = create_token(center=center, user_id="bob")
+        bobs, _token = create_token(center=tokens_center, user_id="bob")
     with api.env.adopt_user(username="alice"):
-        alices, _token = create_token(center=center, user_id="alice")
+        alices, _token = create_token(center=tokens_center, user_id="alice")
     transaction.commit()
     browser = browser_for(token_server, "alice")
-    browser.open(f"{center.absolute_url()}/@@api-tokens")
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
     assert alices.id in browser.contents
     assert bobs.id not in browser.contents
     assert "All my projects" in browser.contents
 
 
-def test_revoke(token_server, center):
+def test_revoke(token_server, tokens_center):
     with api.env.adopt_user(username="alice"):
-        first, _token = create_token(center=center, user_id="alice")
-        second, _token = create_token(center=center, user_id="alice")
+        first, _token = create_token(center=tokens_center, user_id="alice")
+        second, _token = create_token(center=tokens_center, user_id="alice")
     transaction.commit()
     browser = browser_for(token_server, "alice")
-    browser.open(f"{center.absolute_url()}/@@api-tokens")
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
     forms = page(browser).xpath("//table[@id='api-tokens']//form")
     assert len(forms) == 2
     revoke = browser.getControl(name="form.revoke", index=0)
     revoke.click()
     assert browser.url.endswith("/@@api-tokens")
     assert f"The API token {first.id} is revoked." in browser.contents
-    assert tokens_of(center, "alice") == [second]
+    assert tokens_of(tokens_center, "alice") == [second]
 
 
-def test_post_without_authenticator_is_refused(token_server, center):
+def test_post_without_authenticator_is_refused(token_server, tokens_center):
     with api.env.adopt_user(username="alice"):
-        info, _token = create_token(center=center, user_id="alice")
+        info, _token = create_token(center=tokens_center, user_id="alice")
     transaction.commit()
     browser = browser_for(token_server, "alice")
-    url = f"{center.absolute_url()}/@@api-tokens"
+    url = f"{tokens_center.absolute_url()}/@@api-tokens"
     for data in (
         "form.create=create&description=x",
         f"form.revoke=1&token_id={info.id}",
     ):
         with pytest.raises(Forbidden, match="Form authenticator is invalid"):
             browser.post(url, data)
-    assert tokens_of(center, "alice") == [info]
+    assert tokens_of(tokens_center, "alice") == [info]
 
 
-def test_get_changes_nothing(token_server, center):
+def test_get_changes_nothing(token_server, tokens_center):
     with api.env.adopt_user(username="alice"):
-        info, _token = create_token(center=center, user_id="alice")
+        info, _token = create_token(center=tokens_center, user_id="alice")
     transaction.commit()
     browser = browser_for(token_server, "alice")
-    url = f"{center.absolute_url()}/@@api-tokens"
+    url = f"{tokens_center.absolute_url()}/@@api-tokens"
     browser.open(url)
     authenticator = browser.getControl(name="_authenticator", index=0).value
     browser.open(f"{url}?form.create=1&_authenticator={authenticator}")
     browser.open(
         f"{url}?form.revoke=1&token_id={info.id}&_authenticator={authenticator}"
     )
-    assert tokens_of(center, "alice") == [info]
+    assert tokens_of(tokens_center, "alice") == [info]
 
 
-def test_anonymous_cannot_see_the_page(token_server, center):
+def test_anonymous_cannot_see_the_page(token_server, tokens_center):
     browser = Browser(token_server["app"])
     browser.raiseHttpErrors = False
-    browser.open(f"{center.absolute_url()}/@@api-tokens")
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
     assert "/login?came_from=" in browser.url
     assert "Create token" not in browser.contents
 
 
-def test_create_error_is_shown(token_server, center):
+def test_create_error_is_shown(token_server, tokens_center):
     browser = browser_for(token_server, "alice")
-    url = f"{center.absolute_url()}/@@api-tokens"
+    url = f"{tokens_center.absolute_url()}/@@api-tokens"
     browser.open(url)
     authenticator = browser.getControl(name="_authenticator", index=0).value
     # A project alice may not upload to, posted as if the select offered it.
@@ -156,4 +162,4 @@ def test_create_error_is_shown(token_server, center):
     )
     assert "'alice' cannot upload to a project 'bobs-tool'" in browser.contents
     assert TOKEN.search(browser.contents) is None
-    assert tokens_of(center, "alice") == []
+    assert tokens_of(tokens_center, "alice") == []

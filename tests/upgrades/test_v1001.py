@@ -17,7 +17,7 @@ RECORD = "collective.psc.default_upload_size_limit"
 
 
 @pytest.fixture
-def old_site(portal, tmp_path):
+def old_site(manager, portal, tmp_path):
     """Return a site set back to what version 1000 installed, with a project."""
     center = api.content.create(container=portal, type="SoftwareCenter", id="pypi")
     wheel = build_wheel(tmp_path, "Old.Project", "1.0")

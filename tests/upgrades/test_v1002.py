@@ -22,7 +22,7 @@ UPLOADED_TYPES = ("SoftwareRelease", "DistributionFile")
 
 
 @pytest.fixture
-def old_site(portal):
+def old_site(manager, portal):
     """Return a site set back to what version 1001 installed."""
     portal.manage_permission(
         permissions.RegisterProjectNames, roles=["Manager"], acquire=True

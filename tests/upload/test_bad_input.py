@@ -6,8 +6,8 @@ from dataclasses import field
 from pathlib import Path
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_fields
 from tests.fixtures.served import fresh
-from tests.functional.client import twine_fields
 
 import io
 import pytest
@@ -301,9 +301,11 @@ def state(center) -> tuple:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_bad_upload_is_refused_and_leaves_nothing(case, center, client, tmp_path):
+def test_bad_upload_is_refused_and_leaves_nothing(
+    case, served_center, client, tmp_path
+):
     path = archive_for(case, tmp_path)
-    before = state(center)
+    before = state(served_center)
     answer = client.upload(
         path,
         change=case.change,
@@ -316,24 +318,24 @@ def test_bad_upload_is_refused_and_leaves_nothing(case, center, client, tmp_path
     assert answer.status == case.status, answer
     assert case.message in answer.reason, answer.reason
     assert case.message in answer.text
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_text_field_sent_as_file(center, client, tmp_path):
+def test_text_field_sent_as_file(served_center, client, tmp_path):
     path = build_wheel(tmp_path, "demo-pkg", "1.0")
     parts = [(key, (None, value)) for key, value in twine_fields(path)]
     parts.append(("summary", ("summary.txt", b"A summary", "text/plain")))
     parts.append(("content", (path.name, path.read_bytes(), "application/zip")))
-    before = state(center)
+    before = state(served_center)
     response = requests.post(
         client.upload_url, files=parts, auth=client.auth, timeout=60
     )
     assert response.status_code == 400
     assert "summary: should be a text field, not a file" in response.reason
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_json_error_for_uv(center, client, tmp_path):
+def test_json_error_for_uv(served_center, client, tmp_path):
     path = build_wheel(tmp_path, "demo-pkg", "1.0")
     parts = [(key, (None, value)) for key, value in twine_fields(path)]
     parts.append(("content", (path.name, path.read_bytes(), "application/zip")))
@@ -349,15 +351,15 @@ def test_json_error_for_uv(center, client, tmp_path):
     assert response.headers["WWW-Authenticate"] == 'Basic realm="pypi"'
 
 
-def test_get_is_not_an_upload(center, client):
+def test_get_is_not_an_upload(served_center, client):
     response = requests.get(client.upload_url, timeout=30)
     assert response.status_code == 405
     assert response.headers["Allow"] == "POST"
     assert "upload URL" in response.reason
 
 
-def test_file_too_large(center, client, tmp_path):
-    center.upload_size_limit = 1
+def test_file_too_large(served_center, client, tmp_path):
+    served_center.upload_size_limit = 1
     transaction.commit()
     big = build_wheel(
         tmp_path,
@@ -365,47 +367,49 @@ def test_file_too_large(center, client, tmp_path):
         "1.0",
         extra_files={"demo_pkg/big.bin": random.Random(3).randbytes(2 * 1024 * 1024)},
     )
-    before = state(center)
+    before = state(served_center)
     answer = client.upload(big)
     assert answer.status == 400
     assert "File too large: the limit of this index is 1048576 bytes" in answer.reason
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_same_filename_other_bytes(center, client, tmp_path):
+def test_same_filename_other_bytes(served_center, client, tmp_path):
     first = build_wheel(tmp_path / "a", "demo-pkg", "1.0")
     assert client.upload(first).status == 200
-    before = state(center)
+    before = state(served_center)
     other = build_wheel(tmp_path / "b", "demo-pkg", "1.0", summary="Changed.")
     answer = client.upload(other)
     assert answer.status == 400
     assert answer.reason.startswith("File already exists")
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_identical_file_again_is_200_and_changes_nothing(center, client, tmp_path):
+def test_identical_file_again_is_200_and_changes_nothing(
+    served_center, client, tmp_path
+):
     wheel = build_wheel(tmp_path, "demo-pkg", "1.0")
     assert client.upload(wheel).status == 200
-    before = state(center)
+    before = state(served_center)
     answer = client.upload(wheel)
     assert answer.status == 200
     assert "nothing changed" in answer.text
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_other_users_project_is_forbidden(center, client, tmp_path):
+def test_other_users_project_is_forbidden(served_center, client, tmp_path):
     wheel = build_wheel(tmp_path / "a", "demo-pkg", "1.0")
     assert client.upload(wheel, auth=("alice", "alice-secret")).status == 200
-    before = state(center)
+    before = state(served_center)
     answer = client.upload(
         build_wheel(tmp_path / "b", "demo-pkg", "2.0"), auth=("bob", "bob-secret")
     )
     assert answer.status == 403
     assert "'bob' is not allowed to upload to this project" in answer.reason
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_uv_variants_are_accepted(center, client, tmp_path):
+def test_uv_variants_are_accepted(served_center, client, tmp_path):
     """No md5, an empty requires_python, a content part without a type."""
     path = build_wheel(tmp_path, "demo-pkg", "1.0")
     fields = [(k, v) for k, v in twine_fields(path) if k != "requires_python"]
@@ -416,15 +420,19 @@ def test_uv_variants_are_accepted(center, client, tmp_path):
         client.upload_url, files=parts, auth=client.auth, timeout=60
     )
     assert response.status_code == 200, response.reason
-    assert [f.filename for f in fresh(center)["demo-pkg"]["1"].files()] == [path.name]
+    assert [f.filename for f in fresh(served_center)["demo-pkg"]["1"].files()] == [
+        path.name
+    ]
 
 
 @pytest.mark.parametrize("suffix", ["/legacy", "/legacy/", ""])
-def test_every_upload_url_answers_without_redirect(center, client, tmp_path, suffix):
+def test_every_upload_url_answers_without_redirect(
+    served_center, client, tmp_path, suffix
+):
     path = build_wheel(tmp_path, "demo-pkg", "1.0")
     answer = client.upload(path, url=client.center_url + suffix)
     assert answer.status == 200, answer
-    assert path.name in fresh(center).filenames
+    assert path.name in fresh(served_center).filenames
 
 
 class Zeros(io.RawIOBase):
@@ -443,7 +451,9 @@ class Zeros(io.RawIOBase):
         return count
 
 
-def test_decompression_bomb_is_refused_and_leaves_nothing(center, client, tmp_path):
+def test_decompression_bomb_is_refused_and_leaves_nothing(
+    served_center, client, tmp_path
+):
     path = build_sdist(tmp_path, "demo-pkg", "1.0")
     with tarfile.open(path, "r:gz") as tarred:
         members = [(m, tarred.extractfile(m).read()) for m in tarred if m.isfile()]
@@ -457,10 +467,10 @@ def test_decompression_bomb_is_refused_and_leaves_nothing(center, client, tmp_pa
         for member, data in members:
             tarred.addfile(member, io.BytesIO(data))
     assert bomb.stat().st_size < size // 500
-    before = state(center)
+    before = state(served_center)
     answer = client.upload(bomb)
     assert answer.status == 400, answer
     message = f"decompresses to more than {metadata.MAX_DECOMPRESSED_SIZE >> 20} MiB"
     assert message in answer.reason
     assert message in answer.text
-    assert state(center) == before
+    assert state(served_center) == before

@@ -104,11 +104,13 @@ def twine61(tmp_path_factory):
     return venv / "bin" / "twine"
 
 
-def test_twine_uploads_wheel_and_sdist_of_a_real_project(center, client, demo_dists):
+def test_twine_uploads_wheel_and_sdist_of_a_real_project(
+    served_center, client, demo_dists
+):
     result = upload_with_twine(client.upload_url, *demo_dists)
     assert result.returncode == 0, result.stdout + result.stderr
-    center = fresh(center)
-    project = center["psc-demo"]
+    served_center = fresh(served_center)
+    project = served_center["psc-demo"]
     files = {item.filename: item for item in project["1"].files()}
     assert sorted(files) == sorted(path.name for path in demo_dists)
     for path in demo_dists:
@@ -129,28 +131,28 @@ def test_twine_uploads_wheel_and_sdist_of_a_real_project(center, client, demo_di
     assert "Owner" in project.get_local_roles_for_userid(SITE_OWNER_NAME)
 
 
-def test_uv_publish(center, client, tmp_path):
+def test_uv_publish(served_center, client, tmp_path):
     dists = build_project(tmp_path, "2.0b1")
     result = uv_publish(client.upload_url, *dists)
     assert result.returncode == 0, result.stderr
-    release = fresh(center)["psc-demo"]["2b1"]
+    release = fresh(served_center)["psc-demo"]["2b1"]
     assert sorted(item.filename for item in release.files()) == sorted(
         path.name for path in dists
     )
     assert release.maturity == "beta"
 
 
-def test_uv_publish_wrong_password_shows_the_sentence(center, client, tmp_path):
+def test_uv_publish_wrong_password_shows_the_sentence(served_center, client, tmp_path):
     dists = build_project(tmp_path, "1.0")
     result = uv_publish(client.upload_url, *dists, password="wrong")
     assert result.returncode != 0
     # uv wraps its messages to the terminal's width.
     shown = " ".join(result.stderr.split())
     assert "Invalid or non-existent authentication information" in shown
-    assert "psc-demo" not in fresh(center)
+    assert "psc-demo" not in fresh(served_center)
 
 
-def test_twine_register_creates_project_and_release(center, client, demo_dists):
+def test_twine_register_creates_project_and_release(served_center, client, demo_dists):
     sdist = next(path for path in demo_dists if path.name.endswith(".tar.gz"))
     result = twine(
         "register",
@@ -163,14 +165,14 @@ def test_twine_register_creates_project_and_release(center, client, demo_dists):
         sdist,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    project = fresh(center)["psc-demo"]
+    project = fresh(served_center)["psc-demo"]
     assert list(project.objectIds()) == ["1"]
     assert project["1"].files() == []
     assert project.description == "A tiny real project that the tests build and upload."
     assert project.compatibility == ["6.1", "6.2"]
 
 
-def test_twine_shows_the_reason_of_a_refusal(center, client, demo_dists):
+def test_twine_shows_the_reason_of_a_refusal(served_center, client, demo_dists):
     result = upload_with_twine(client.upload_url, *demo_dists, password="wrong")
     assert result.returncode != 0
     assert "403" in result.stdout + result.stderr
@@ -178,7 +180,7 @@ def test_twine_shows_the_reason_of_a_refusal(center, client, demo_dists):
     assert "Invalid or non-existent authentication" in shown
 
 
-def test_twine_61_skip_existing(center, client, tmp_path, twine61):
+def test_twine_61_skip_existing(served_center, client, tmp_path, twine61):
     first = build_wheel(tmp_path / "a", "demo-pkg", "1.0")
     assert upload_with_twine(client.upload_url, first).returncode == 0
     changed = build_wheel(tmp_path / "b", "demo-pkg", "1.0", summary="Other bytes.")
@@ -195,13 +197,15 @@ def test_twine_61_skip_existing(center, client, tmp_path, twine61):
     )
     assert skipping.returncode == 0, skipping.stdout + skipping.stderr
     assert "Skipping" in skipping.stdout + skipping.stderr
-    center = fresh(center)
-    stored = center["demo-pkg"]["1"].files()[0]
+    served_center = fresh(served_center)
+    stored = served_center["demo-pkg"]["1"].files()[0]
     assert stored.sha256 == hashlib.sha256(first.read_bytes()).hexdigest()
-    assert [item.filename for item in center["demo-pkg"]["1.1"].files()] == [again.name]
+    assert [item.filename for item in served_center["demo-pkg"]["1.1"].files()] == [
+        again.name
+    ]
 
 
-def test_pypirc_with_two_servers(center, portal_server, tmp_path):
+def test_pypirc_with_two_servers(served_center, portal_server, tmp_path):
     from plone import api
 
     with api.env.adopt_roles(["Manager"]):
@@ -225,12 +229,12 @@ def test_pypirc_with_two_servers(center, portal_server, tmp_path):
         result = twine("upload", "--config-file", pypirc, "-r", section, path)
         assert result.returncode == 0, result.stdout + result.stderr
     transaction.begin()
-    portal = fresh(center).aq_parent
+    portal = fresh(served_center).aq_parent
     assert list(portal["pypi"].objectIds()) == ["only-public"]
     assert list(portal["intranet"].objectIds()) == ["only-intranet"]
 
 
-def test_parallel_uploads_into_one_release_all_land(center, client, tmp_path):
+def test_parallel_uploads_into_one_release_all_land(served_center, client, tmp_path):
     wheels = [
         build_wheel(tmp_path / str(tag), "demo-pkg", "1.0", build_tag=str(tag))
         for tag in range(1, 5)
@@ -242,16 +246,16 @@ def test_parallel_uploads_into_one_release_all_land(center, client, tmp_path):
     assert [result.returncode for result in results] == [0] * len(wheels), [
         result.stdout + result.stderr for result in results
     ]
-    center = fresh(center)
-    release = center["demo-pkg"]["1"]
+    served_center = fresh(served_center)
+    release = served_center["demo-pkg"]["1"]
     assert sorted(item.filename for item in release.files()) == sorted(
         path.name for path in wheels
     )
-    serials = [entry.serial for entry in center.journal.entries()]
+    serials = [entry.serial for entry in served_center.journal.entries()]
     assert serials == list(range(1, len(serials) + 1))
 
 
-def test_twine_with_project_scoped_token(center, client, tmp_path):
+def test_twine_with_project_scoped_token(served_center, client, tmp_path):
     from collective.psc.tokens.store import create_token
     from plone import api
 
@@ -261,7 +265,7 @@ def test_twine_with_project_scoped_token(center, client, tmp_path):
     transaction.begin()
     with api.env.adopt_user(username="alice"):
         _info, token = create_token(
-            center=fresh(center), user_id="alice", project="alices-tool"
+            center=fresh(served_center), user_id="alice", project="alices-tool"
         )
     transaction.commit()
     second = build_wheel(tmp_path / "c", "alices-tool", "2.0")
@@ -278,7 +282,7 @@ def test_twine_with_project_scoped_token(center, client, tmp_path):
         client.upload_url, second, username="__token__", password=token + "x"
     )
     assert "Invalid or non-existent authentication" in wrong.stdout + wrong.stderr
-    center = fresh(center)
-    assert "other-tool" not in center
-    release = center["alices-tool"]["2"]
+    served_center = fresh(served_center)
+    assert "other-tool" not in served_center
+    release = served_center["alices-tool"]["2"]
     assert [item.uploader for item in release.files()] == ["alice"]

@@ -1,8 +1,8 @@
 """Uploads and registrations sent by a web browser are refused, credentials or not."""
 
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_fields
 from tests.fixtures.served import fresh
-from tests.functional.client import twine_fields
 
 import pytest
 
@@ -25,10 +25,10 @@ def state(center) -> tuple:
 )
 @pytest.mark.parametrize("action", ["file_upload", "submit"])
 def test_browser_request_with_valid_basic_credentials(
-    center, client, tmp_path, headers, action
+    served_center, client, tmp_path, headers, action
 ):
     wheel = build_wheel(tmp_path, "demo-pkg", "1.0")
-    before = state(center)
+    before = state(served_center)
     answer = client.post(
         _fields(client, wheel, action),
         archive=(wheel.name, wheel.read_bytes(), "application/zip")
@@ -39,10 +39,12 @@ def test_browser_request_with_valid_basic_credentials(
     assert answer.status == 403, answer
     assert "came from a web browser" in answer.reason
     assert "refused to protect your account" in answer.text
-    assert state(center) == before
+    assert state(served_center) == before
 
 
-def test_same_request_without_browser_headers_is_accepted(center, client, tmp_path):
+def test_same_request_without_browser_headers_is_accepted(
+    served_center, client, tmp_path
+):
     wheel = build_wheel(tmp_path, "demo-pkg", "1.0")
     answer = client.post(
         _fields(client, wheel, "file_upload"),
@@ -50,7 +52,7 @@ def test_same_request_without_browser_headers_is_accepted(center, client, tmp_pa
         headers={"User-Agent": "twine/7.0"},
     )
     assert answer.status == 200, answer
-    assert "demo-pkg" in fresh(center)
+    assert "demo-pkg" in fresh(served_center)
 
 
 def _fields(client, wheel, action):

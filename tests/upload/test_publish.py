@@ -37,10 +37,10 @@ def snapshot(center) -> tuple:
 
 
 @pytest.fixture
-def manager_center(center):
+def manager_center(served_center):
     """Return the center, with the test running as a Manager (who may add projects)."""
     with api.env.adopt_roles(["Manager"]):
-        yield center
+        yield served_center
     transaction.abort()
 
 

@@ -3,8 +3,8 @@
 from collective.psc.tokens.store import create_token
 from plone import api
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_fields
 from tests.fixtures.served import fresh
-from tests.functional.client import twine_fields
 
 import pytest
 import transaction
@@ -17,13 +17,13 @@ def register_fields(wheel, **change):
 
 
 @pytest.fixture
-def alices_tool(center, client, tmp_path):
+def alices_tool(served_center, client, tmp_path):
     wheel = build_wheel(tmp_path / "a", "alices-tool", "1.0")
     assert client.upload(wheel, auth=("alice", "alice-secret")).status == 200
     transaction.begin()
     with api.env.adopt_user(username="alice"):
         _info, scoped = create_token(
-            center=fresh(center), user_id="alice", project="alices-tool"
+            center=fresh(served_center), user_id="alice", project="alices-tool"
         )
     transaction.commit()
     return scoped
@@ -39,11 +39,11 @@ def snapshot(center):
 
 
 def test_scoped_token_cannot_register_another_project(
-    center, client, tmp_path, alices_tool
+    served_center, client, tmp_path, alices_tool
 ):
     wheel = build_wheel(tmp_path / "b", "demo-pkg", "1.0")
     assert client.upload(wheel).status == 200
-    before = snapshot(center)
+    before = snapshot(served_center)
     for name in ("demo-pkg", "brand-new"):
         answer = client.post(
             register_fields(wheel, name=name, summary="Rewritten."),
@@ -51,22 +51,24 @@ def test_scoped_token_cannot_register_another_project(
         )
         assert answer.status == 403, answer
         assert "scoped to project 'alices-tool'" in answer.reason
-        assert snapshot(center) == before
+        assert snapshot(served_center) == before
 
 
-def test_scoped_token_registers_its_own_project(center, client, tmp_path, alices_tool):
+def test_scoped_token_registers_its_own_project(
+    served_center, client, tmp_path, alices_tool
+):
     wheel = build_wheel(tmp_path / "b", "alices-tool", "2.0")
     answer = client.post(register_fields(wheel), auth=("__token__", alices_tool))
     assert answer.status == 200, answer
-    assert "2" in fresh(center)["alices-tool"]
+    assert "2" in fresh(served_center)["alices-tool"]
 
 
-def test_member_cannot_register_a_new_name(center, client, tmp_path):
+def test_member_cannot_register_a_new_name(served_center, client, tmp_path):
     wheel = build_wheel(tmp_path, "claimed-name", "1.0")
-    before = snapshot(center)
+    before = snapshot(served_center)
     answer = client.post(register_fields(wheel), auth=("bob", "bob-secret"))
     assert answer.status == 403, answer
     assert "upload the project's first file instead" in answer.reason
-    assert snapshot(center) == before
+    assert snapshot(served_center) == before
     assert client.upload(wheel, auth=("bob", "bob-secret")).status == 200
-    assert "claimed-name" in fresh(center)
+    assert "claimed-name" in fresh(served_center)

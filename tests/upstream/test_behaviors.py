@@ -44,20 +44,20 @@ def test_project_names():
         project_name("-bad-")
 
 
-def test_the_center_has_the_behavior(center):
-    assert IUpstreamIndexes(center).upstream_urls == []
+def test_the_center_has_the_behavior(served_center):
+    assert IUpstreamIndexes(served_center).upstream_urls == []
 
 
-def test_upstream_urls_are_serialized_for_managers_only(center):
-    portal_request = center.REQUEST
-    center.upstream_urls = ["https://user:secret@index.example/simple/"]
+def test_upstream_urls_are_serialized_for_managers_only(served_center):
+    portal_request = served_center.REQUEST
+    served_center.upstream_urls = ["https://user:secret@index.example/simple/"]
     setRoles(api.portal.get(), TEST_USER_ID, ["Manager"])
-    managed = getMultiAdapter((center, portal_request), ISerializeToJson)()
-    assert managed["upstream_urls"] == center.upstream_urls
+    managed = getMultiAdapter((served_center, portal_request), ISerializeToJson)()
+    assert managed["upstream_urls"] == served_center.upstream_urls
     setRoles(api.portal.get(), TEST_USER_ID, ["Site Administrator"])
-    administered = getMultiAdapter((center, portal_request), ISerializeToJson)()
+    administered = getMultiAdapter((served_center, portal_request), ISerializeToJson)()
     assert "upstream_urls" not in administered
     logout()
-    anonymous = getMultiAdapter((center, portal_request), ISerializeToJson)()
+    anonymous = getMultiAdapter((served_center, portal_request), ISerializeToJson)()
     assert "upstream_urls" not in anonymous
     assert "secret" not in str(anonymous)

@@ -1,12 +1,11 @@
 """zc.buildout with the center as its only index, over an nginx upstream."""
 
-from tests.findlinks.test_clients import buildout
-from tests.findlinks.test_clients import installed
-from tests.findlinks.test_clients import recipe  # noqa: F401
-from tests.findlinks.test_clients import RECIPE_VERSION
 from tests.fixtures.builder import build_wheel
-from tests.upstream.conftest import configure
-from tests.upstream.conftest import requested
+from tests.fixtures.buildout import buildout
+from tests.fixtures.buildout import installed
+from tests.fixtures.buildout import RECIPE_VERSION
+from tests.fixtures.upstream import configure
+from tests.fixtures.upstream import requested
 
 import pytest
 
@@ -15,11 +14,11 @@ pytestmark = pytest.mark.functional
 
 
 def test_buildout_takes_upstream_eggs_and_keeps_local_names(
-    center,
+    served_center,
     client,
     static_index,
     upstream,
-    recipe,  # noqa: F811
+    recipe,
     tmp_path,
 ):
     built = tmp_path / "built"
@@ -31,7 +30,7 @@ def test_buildout_takes_upstream_eggs_and_keeps_local_names(
     )
     static_index.publish("demo-lib", build_wheel(built / "evil", "demo-lib", "9.0"))
     assert client.upload(build_wheel(built / "local", "demo-lib", "1.0")).status == 200
-    configure(center, upstream_urls=[upstream["url"]], upstream_ttl=0)
+    configure(served_center, upstream_urls=[upstream["url"]], upstream_ttl=0)
     directory = tmp_path / "buildout"
     result = buildout(directory, index=f"{client.center_url}/simple/")
     assert result.returncode == 0, result.stdout + result.stderr

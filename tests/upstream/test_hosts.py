@@ -9,11 +9,11 @@ empty.
 from collective.psc.upstream import client
 from contextlib import contextmanager
 from pathlib import Path
-from tests.mirroring.servers import checked
-from tests.mirroring.servers import free_port
-from tests.mirroring.servers import NGINX
-from tests.mirroring.servers import NGINX_MAIN
-from tests.mirroring.servers import running
+from tests.fixtures.servers import checked
+from tests.fixtures.servers import free_port
+from tests.fixtures.servers import NGINX
+from tests.fixtures.servers import NGINX_MAIN
+from tests.fixtures.servers import running
 
 import io
 import os

@@ -6,7 +6,7 @@ from collective.psc.upstream.imports import url_entry
 from plone import api
 from plone.protect.authenticator import createToken
 from tests.fixtures.served import fresh
-from tests.upstream.conftest import requested
+from tests.fixtures.upstream import requested
 
 import hashlib
 import pytest
@@ -76,10 +76,10 @@ def post_import(url: str, spec: str) -> requests.Response:
 
 
 @pytest.fixture
-def importer(index, center):
+def importer(index, served_center):
     """Let alice create projects on the center (the Contributor role)."""
     transaction.begin()
-    fresh(center).manage_setLocalRoles("alice", ["Contributor"])
+    fresh(served_center).manage_setLocalRoles("alice", ["Contributor"])
     transaction.commit()
     return index
 
@@ -95,14 +95,14 @@ def snapshot(center) -> tuple:
 
 
 @pytest.mark.functional
-def test_import_records_provenance(importer, center):
+def test_import_records_provenance(importer, served_center):
     url = importer["client"].center_url
     upstream = importer["upstream"]
     answer = post_import(url, "Upstream_Dep==1.0")
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"{url}/upstream-dep/1"
     assert "/packages/" + DEP_WHEEL in requested(upstream["log"])
-    target = fresh(center)
+    target = fresh(served_center)
     [distribution] = target["upstream-dep"]["1"].files()
     data = (importer["built"] / "dep" / DEP_WHEEL).read_bytes()
     origin = distribution.provenance
@@ -129,18 +129,18 @@ def test_import_records_provenance(importer, center):
     assert upstream["url"] in page
     again = post_import(url, "upstream-dep==1.0")
     assert again.status_code == 302
-    assert len(fresh(center)["upstream-dep"]["1"].files()) == 1
+    assert len(fresh(served_center)["upstream-dep"]["1"].files()) == 1
 
 
 @pytest.mark.functional
-def test_a_wrong_hash_keeps_nothing(importer, center):
+def test_a_wrong_hash_keeps_nothing(importer, served_center):
     url = importer["client"].center_url
-    before = snapshot(center)
+    before = snapshot(served_center)
     wheel = importer["upstream"]["url"].replace("simple/", "packages/") + DEP_WHEEL
     answer = post_import(url, f"{wheel}#sha256={'0' * 64}")
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"{url}/@@import-release"
-    assert snapshot(center) == before
+    assert snapshot(served_center) == before
     assert (
         requests.get(f"{url}/pypi/upstream-dep/json", timeout=30)
         .json()["urls"][0]["url"]
@@ -150,25 +150,25 @@ def test_a_wrong_hash_keeps_nothing(importer, center):
 
 @pytest.mark.functional
 def test_an_invalid_archive_is_refused_as_an_upload_is(
-    importer, center, static_index, tmp_path
+    importer, served_center, static_index, tmp_path
 ):
     broken = tmp_path / "broken" / "broken_tool-1.0-py3-none-any.whl"
     broken.parent.mkdir()
     broken.write_bytes(b"not a zip archive")
     static_index.publish("broken-tool", broken)
-    before = snapshot(center)
+    before = snapshot(served_center)
     answer = post_import(importer["client"].center_url, "broken-tool==1.0")
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith("/@@import-release")
-    assert snapshot(center) == before
+    assert snapshot(served_center) == before
 
 
 @pytest.mark.functional
-def test_reserved_names_are_never_imported_from_upstream(importer, center):
-    before = snapshot(center)
+def test_reserved_names_are_never_imported_from_upstream(importer, served_center):
+    before = snapshot(served_center)
     answer = post_import(importer["client"].center_url, "acme-secret==1.0")
     assert answer.headers["Location"].endswith("/@@import-release")
-    assert snapshot(center) == before
+    assert snapshot(served_center) == before
     assert not any(
         "acme-secret" in path or "acme_secret" in path
         for path in requested(importer["upstream"]["log"])
@@ -176,13 +176,13 @@ def test_reserved_names_are_never_imported_from_upstream(importer, center):
 
 
 @pytest.mark.functional
-def test_an_import_into_a_project_needs_its_upload_permission(importer, center):
-    before = snapshot(center)
+def test_an_import_into_a_project_needs_its_upload_permission(importer, served_center):
+    before = snapshot(served_center)
     url = importer["client"].center_url
     answer = post_import(url, "shared-lib==2.0")
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"{url}/@@import-release"
-    assert snapshot(center) == before
+    assert snapshot(served_center) == before
     page = requests.get(
         f"{url}/shared-lib/@@import-release",
         auth=ALICE,

@@ -11,15 +11,15 @@ from collective.psc.upstream.files import pinned
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import read_metadata
+from tests.fixtures.installers import pip_install
+from tests.fixtures.installers import run
 from tests.fixtures.served import BIN
 from tests.fixtures.served import fresh
-from tests.functional.client import read_metadata
-from tests.mirroring.servers import running_nginx
-from tests.simple.test_views import pip_install
-from tests.simple.test_views import run
-from tests.upstream.conftest import configure
-from tests.upstream.conftest import requested
-from tests.upstream.conftest import running_plain_nginx
+from tests.fixtures.servers import running_nginx
+from tests.fixtures.upstream import configure
+from tests.fixtures.upstream import requested
+from tests.fixtures.upstream import running_plain_nginx
 
 import hashlib
 import pytest
@@ -113,7 +113,7 @@ def test_merged_project_installs_with_its_upstream_dependency(index, venv):
 
 
 def test_changed_upstream_file_is_refused_and_the_cached_one_served(
-    index, static_index, center, venv
+    index, static_index, served_center, venv
 ):
     client = index["client"]
     url = f"{client.center_url}/simple/"
@@ -143,15 +143,15 @@ def test_changed_upstream_file_is_refused_and_the_cached_one_served(
     assert shadowed["acme-secret"]["reserved"] == "acme-*"
     again = pip_install(new_venv(venv.parent / "again"), url, "changing")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "changing" not in fresh(center).objectIds()
+    assert "changing" not in fresh(served_center).objectIds()
 
 
 def test_cached_project_installs_with_the_upstream_stopped(
-    center, client, static_index, tmp_path, venv
+    served_center, client, static_index, tmp_path, venv
 ):
     static_index.publish("changing", build_wheel(tmp_path / "built", "changing", "1.0"))
     with running_nginx(static_index.root, tmp_path / "nginx") as base:
-        configure(center, upstream_urls=[f"{base}/simple/"], upstream_ttl=0)
+        configure(served_center, upstream_urls=[f"{base}/simple/"], upstream_ttl=0)
         url = f"{client.center_url}/simple/"
         first = pip_install(venv, url, "changing")
         assert first.returncode == 0, first.stdout + first.stderr
@@ -201,7 +201,7 @@ def test_core_metadata_is_fetched_checked_and_kept(index, static_index, venv):
 
 
 def test_bytes_that_do_not_match_the_page_are_refused_and_not_kept(
-    index, static_index, center
+    index, static_index, served_center
 ):
     client = index["client"]
     static_index.publish(
@@ -214,16 +214,18 @@ def test_bytes_that_do_not_match_the_page_are_refused_and_not_kept(
     assert answer.status_code == 502
     assert "another sha256" in answer.text
     transaction.begin()
-    assert pinned(fresh(center), served["filename"]) is None
+    assert pinned(fresh(served_center), served["filename"]) is None
 
 
-def test_an_html_only_upstream_is_read(center, client, static_index, tmp_path, venv):
+def test_an_html_only_upstream_is_read(
+    served_center, client, static_index, tmp_path, venv
+):
     wheel = build_wheel(tmp_path / "built", "html-only", "1.0")
     static_index.publish("html-only", wheel)
     with running_plain_nginx(static_index.root, tmp_path / "plain") as url:
         plain = requests.get(f"{url}html-only/", headers={"Accept": JSON}, timeout=30)
         assert plain.headers["Content-Type"].startswith("text/html")
-        configure(center, upstream_urls=[url], upstream_ttl=0)
+        configure(served_center, upstream_urls=[url], upstream_ttl=0)
         [served] = page(client, "html-only").json()["files"]
         assert (
             served["hashes"]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()

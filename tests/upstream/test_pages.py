@@ -1,7 +1,7 @@
 """The find-links page and the JSON API of projects served from upstream."""
 
 from collective.psc.upstream.cache import PAGES
-from tests.upstream.conftest import configure
+from tests.fixtures.upstream import configure
 from urllib.parse import urljoin
 
 import pytest
@@ -45,13 +45,13 @@ def test_json_api_of_an_upstream_project(index):
     assert local.json()["info"]["version"] == "1.0"
 
 
-def test_offline_center_serves_only_what_it_fetched(index, center):
+def test_offline_center_serves_only_what_it_fetched(index, served_center):
     client = index["client"]
     assert requests.get(f"{client.center_url}/simple/acme-internal/", timeout=30)
     fetched = requests.get(f"{client.center_url}/links/upstream-dep/", timeout=30)
     url = urljoin(fetched.url, fetched.text.split('href="')[1].split("#")[0])
     assert requests.get(url, timeout=30).status_code == 200
-    configure(center, upstream_offline=True)
+    configure(served_center, upstream_offline=True)
     PAGES.clear()
     asked = index["upstream"]["log"].read_text().count("\n")
     kept = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)
@@ -75,9 +75,9 @@ def test_expired_pages_are_revalidated_with_their_etag(index):
     assert statuses[-2:] == ["200", "304"], statuses
 
 
-def test_fresh_pages_are_not_asked_again(index, center):
+def test_fresh_pages_are_not_asked_again(index, served_center):
     client, log = index["client"], index["upstream"]["log"]
-    configure(center, upstream_ttl=600)
+    configure(served_center, upstream_ttl=600)
     PAGES.clear()
     for _ in range(3):
         answer = requests.get(f"{client.center_url}/simple/upstream-dep/", timeout=30)

@@ -22,26 +22,26 @@ UPSTREAM = "https://index.example/simple/"
         ("acme-merged", True, False, False),
     ],
 )
-def test_policy(center, name, local, allow_list_only, asked):
-    center.reserved_names = ["acme-*"]
-    center.upstream_urls = [UPSTREAM]
-    center.upstream_allow_list = ["Shared_Lib", "acme.merged"]
-    center.upstream_allow_list_only = allow_list_only
-    settings = upstream_settings(center)
-    assert may_fetch(center, name, local=local, settings=settings) is asked
+def test_policy(served_center, name, local, allow_list_only, asked):
+    served_center.reserved_names = ["acme-*"]
+    served_center.upstream_urls = [UPSTREAM]
+    served_center.upstream_allow_list = ["Shared_Lib", "acme.merged"]
+    served_center.upstream_allow_list_only = allow_list_only
+    settings = upstream_settings(served_center)
+    assert may_fetch(served_center, name, local=local, settings=settings) is asked
 
 
-def test_nothing_is_asked_without_an_upstream(center):
-    settings = upstream_settings(center)
+def test_nothing_is_asked_without_an_upstream(served_center):
+    settings = upstream_settings(served_center)
     assert settings.urls == ()
-    assert may_fetch(center, "requests", local=False, settings=settings) is False
+    assert may_fetch(served_center, "requests", local=False, settings=settings) is False
 
 
-def test_settings_are_normalized(center):
-    center.upstream_urls = [f" {UPSTREAM} ", ""]
-    center.upstream_allow_list = ["Zope.Interface"]
-    center.upstream_ttl = 0
-    settings = upstream_settings(center)
+def test_settings_are_normalized(served_center):
+    served_center.upstream_urls = [f" {UPSTREAM} ", ""]
+    served_center.upstream_allow_list = ["Zope.Interface"]
+    served_center.upstream_ttl = 0
+    settings = upstream_settings(served_center)
     assert settings.urls == (UPSTREAM,)
     assert settings.allow_list == frozenset({"zope-interface"})
     assert settings.ttl == 0

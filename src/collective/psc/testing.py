@@ -24,9 +24,9 @@ class CollectivePscLayer(PloneSandboxLayer):
         self.loadZCML(package=collective.psc)
 
     def setUpPloneSite(self, portal) -> None:
-        """Apply the default profile."""
+        """Apply the default profile; the test user is a plain Member."""
         applyProfile(portal, "collective.psc:default")
-        setRoles(portal, TEST_USER_ID, ["Manager"])
+        setRoles(portal, TEST_USER_ID, ["Member"])
 
 
 FIXTURE = CollectivePscLayer()
