@@ -45,7 +45,7 @@ def test_upgrade_to_1001(old_site):
     catalog = api.portal.get_tool("portal_catalog")
     assert set(LISTING_INDEXES) <= set(catalog.indexes())
     project = old_site.pypi["old-project"]
-    maturity = releases.newest_release(project=project).maturity
+    maturity = releases.latest_release(project=project).maturity
     [brain] = catalog(psc_maturity=maturity, psc_downloads=0)
     assert brain.getId == "old-project"
     [brain] = catalog(SearchableText="quokka")

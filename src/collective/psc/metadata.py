@@ -4,6 +4,7 @@ from collective.psc.exceptions import ArchiveTooLarge
 from collective.psc.names import parse_version
 from collective.psc.names import ParsedFilename
 from collective.psc.names import SDIST
+from email.utils import getaddresses
 from packaging.metadata import parse_email
 from typing import BinaryIO
 
@@ -147,3 +148,15 @@ def _too_large() -> ArchiveTooLarge:
         "members before its core metadata; put PKG-INFO first and keep the "
         "archive smaller."
     )
+
+
+def people_names(names: str | None, emails: str | None) -> str:
+    """Return an Author or Maintainer field, else the names in its e-mail field.
+
+    PEP 621 backends write ``Author-email: Jane Doe <jane@example.org>`` and
+    no ``Author``; the display names are who the author is.
+    """
+    if names and names.strip():
+        return names.strip()
+    found = [name.strip() for name, _address in getaddresses([emails or ""])]
+    return ", ".join(name for name in found if name)

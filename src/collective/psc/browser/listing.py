@@ -314,6 +314,7 @@ class CenterListing(BrowserView):
             "name": brain.getId,
             "summary": brain.Description,
             "version": version,
+            "yanked": bool(getattr(brain, "psc_latest_yanked", False)),
             "date": day(brain.psc_latest_date) if version else "",
             "maturity": brain.psc_maturity or "",
             "maturity_label": MATURITY_LABELS.get(brain.psc_maturity or "", ""),

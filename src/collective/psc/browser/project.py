@@ -10,15 +10,21 @@ from collective.psc.browser.formatting import is_web_url
 from collective.psc.browser.listing import MATURITY_LABELS
 from collective.psc.browser.snippets import install_snippets
 from collective.psc.browser.snippets import Snippet
+from collective.psc.downloads.counts import project_downloads
 from collective.psc.interfaces import IProject
+from collective.psc.jsonapi.data import core_metadata_fields
 from collective.psc.services import base
 from collective.psc.services import maintainers
+from collective.psc.services import projects
 from collective.psc.services import releases
 from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Release
 from datetime import datetime
 from datetime import UTC
+from email.utils import getaddresses
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -124,7 +130,7 @@ class ProjectView(PageHelpers):
 
     def latest(self) -> Release | None:
         """Return the release that speaks for the project."""
-        return releases.newest_release(project=self.context)
+        return releases.latest_release(project=self.context)
 
     def last_upload(self) -> datetime | None:
         """Return the newest release date of any release."""
@@ -148,16 +154,42 @@ class ProjectView(PageHelpers):
         return {"text": text, "short": len(text) <= SHORT_LICENSE and "\n" not in text}
 
     def people(self) -> list[dict]:
-        """Return the author and maintainer named in the metadata."""
+        """Return the author and maintainer, each with the first e-mail address."""
         project = self.context
-        return [
-            {"role": role, "name": name}
-            for role, name in (
-                ("Author", project.author),
-                ("Maintainer", project.maintainer),
-            )
-            if name
-        ]
+        people = []
+        for role, name, emails in (
+            ("Author", project.author, project.author_email),
+            ("Maintainer", project.maintainer, project.maintainer_email),
+        ):
+            addresses = [
+                address for _name, address in getaddresses([emails or ""]) if address
+            ]
+            if name or addresses:
+                email = addresses[0] if addresses else ""
+                people.append({"role": role, "name": name or email, "email": email})
+        return people
+
+    def meta(self) -> dict:
+        """Return what the latest release needs and offers, and the downloads."""
+        latest = self.latest()
+        fields = core_metadata_fields(latest) if latest is not None else {}
+        return {
+            "requires_python": fields.get("requires_python") or "",
+            "extras": list(fields.get("provides_extra") or []),
+            "dependencies": [
+                self.dependency(text) for text in fields.get("requires_dist") or []
+            ],
+            "downloads": project_downloads(self.context),
+        }
+
+    def dependency(self, text: str) -> dict:
+        """Return a requirement, linked to its project when this center has it."""
+        try:
+            name = Requirement(text).name
+        except InvalidRequirement:
+            return {"text": text, "url": None}
+        local = projects.find_project(center=self.center(), name=name)
+        return {"text": text, "url": None if local is None else local.absolute_url()}
 
     def can_manage_maintainers(self) -> bool:
         """Tell whether the user may change who maintains the project."""

@@ -9,17 +9,26 @@ center, a project or a release now returns a placeholder that asks for the
 is guarded as the real view would be (a public index or feed view refuses
 non-readers with ``401``): users who may not read are answered exactly as for
 an existing name, and readers get the ``404``.
+
+A miss that is another spelling of an existing project name (PEP 503) or
+release version (PEP 440) is not a miss: readers are sent with ``301`` to
+the canonical URL, the rest of the path and the query string kept, as the
+simple index does; non-readers are answered as for any name.
 """
 
 from AccessControl.PermissionRole import rolesForPermissionOn
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import Implicit
+from collective.psc.exceptions import InvalidName
+from collective.psc.exceptions import InvalidVersion
 from collective.psc.interfaces import IDistributionFile
 from collective.psc.interfaces import IMissingNames
 from collective.psc.interfaces import IProject
 from collective.psc.interfaces import IRelease
 from collective.psc.interfaces import ISoftwareCenter
+from collective.psc.services import projects
+from collective.psc.services import releases
 from collective.psc.simple.access import refuse_reader
 from plone.dexterity.browser.traversal import DexterityPublishTraverse
 from Products.CMFCore.interfaces import IContentish
@@ -82,6 +91,42 @@ class MissingPublicView(Missing):
         raise NotFound(self.__name__)
 
 
+class Moved(Missing):
+    """Stands for another spelling of a name; readers are sent to the real one."""
+
+    def __init__(self, name: str, roles: tuple[str, ...] | None, url: str) -> None:
+        super().__init__(name, roles, None)
+        self.url = url
+
+    def __bobo_traverse__(self, request: Any, name: str) -> "Moved":
+        """Carry the rest of the path over to the canonical URL."""
+        return Moved(name, self.__roles__, f"{self.url}/{name}").__of__(self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        """Redirect permanently to the canonical URL, query string kept."""
+        request = self.REQUEST
+        query = request.get("QUERY_STRING", "")
+        url = f"{self.url}?{query}" if query else self.url
+        request.response.redirect(url, status=301, lock=True)
+        return ""
+
+
+def canonical_child(context: Any, name: str) -> Any:
+    """Return the child a name spells otherwise (project, release), or None."""
+    try:
+        if ISoftwareCenter.providedBy(context):
+            found = projects.find_project(center=context, name=name)
+        elif IProject.providedBy(context):
+            found = releases.find_release(project=context, version=name)
+        else:
+            return None
+    except (InvalidName, InvalidVersion):
+        return None
+    if found is None or found.getId() == name:
+        return None
+    return found
+
+
 @implementer(ITraversable)
 class MissingViews:
     """Guard ``@@name`` below a missing name as the real view is guarded."""
@@ -93,6 +138,10 @@ class MissingViews:
     def traverse(self, name: str, furtherPath: list[str]) -> Missing:
         """Return a placeholder for the view, public if the real view is."""
         missing = self.context
+        if isinstance(missing, Moved):
+            return Moved(name, missing.__roles__, f"{missing.url}/@@{name}").__of__(
+                missing
+            )
         factory = None
         if missing.kind is not None and self.request is not None:
             factory = getSiteManager().adapters.lookup(
@@ -143,7 +192,12 @@ class HidingTraverser(DexterityPublishTraverse):
         except (NotFound, AttributeError, KeyError):
             if not _hides(request):
                 raise
-            return _missing(Missing, name, aq_inner(self.context))
+            context = aq_inner(self.context)
+            found = canonical_child(context, name)
+            if found is not None:
+                roles = tuple(rolesForPermissionOn("View", context))
+                return Moved(name, roles, found.absolute_url()).__of__(context)
+            return _missing(Missing, name, context)
 
 
 def _hides(request: Any) -> bool:

@@ -142,12 +142,3 @@ class Project(UnorderedContainer):
             key=lambda release: version_sort_key(release.version),
             reverse=True,
         )
-
-    def latest_release(self, *, final_only: bool = False):
-        """Return the newest release that has files, or None."""
-        for release in self.releases():
-            if final_only and release.parsed_version.is_prerelease:
-                continue
-            if release.files():
-                return release
-        return None

@@ -66,8 +66,8 @@ def category_values(classifiers: Iterable[str], categories: Iterable[str]) -> li
     return sorted(values)
 
 
-def _newest(project: Project):
-    release = releases.newest_release(project=project)
+def _latest(project: Project):
+    release = releases.latest_release(project=project)
     if release is None:
         raise AttributeError("The project has no release.")
     return release
@@ -91,7 +91,7 @@ def searchable_text(project: Project) -> str:
 @indexer(IProject)
 def latest_version(project: Project) -> str:
     """Index the version of the release that speaks for the project."""
-    return _newest(project).version
+    return _latest(project).version
 
 
 @indexer(IProject)
@@ -101,16 +101,22 @@ def latest_date(project: Project) -> datetime:
     Every project needs a value: sorting on an index leaves out the
     documents it does not hold.
     """
-    release = releases.newest_release(project=project)
+    release = releases.latest_release(project=project)
     if release is not None and release.release_date is not None:
         return release.release_date
     return project.created().asdatetime()
 
 
 @indexer(IProject)
+def latest_yanked(project: Project) -> bool:
+    """Index whether the release that speaks for the project is yanked."""
+    return _latest(project).yanked
+
+
+@indexer(IProject)
 def latest_maturity(project: Project) -> str:
     """Index the maturity of the release that speaks for the project."""
-    return _newest(project).maturity
+    return _latest(project).maturity
 
 
 @indexer(IProject)

@@ -18,20 +18,6 @@ from datetime import UTC
 NO_DOWNLOADS = {"last_day": -1, "last_week": -1, "last_month": -1}
 
 
-def latest_release(project: Project) -> Release | None:
-    """Return the release PyPI's project URL shows: not yanked, final, newest."""
-    releases = project.releases()
-    ranked = sorted(
-        releases,
-        key=lambda release: (
-            not release.files(),
-            release.yanked,
-            release.parsed_version.is_prerelease,
-        ),
-    )
-    return ranked[0] if ranked else None
-
-
 def file_dict(distribution: Distribution, *, center_url: str) -> dict:
     """Return the JSON API dict of one distribution file."""
     upload_time = distribution.upload_time.astimezone(UTC)

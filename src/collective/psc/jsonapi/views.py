@@ -115,7 +115,7 @@ class JsonApi(PathEndpoint):
 def find_release(project: Project, version: str | None) -> Release | None:
     """Return the release of a version in any spelling, the latest for None."""
     if version is None:
-        return data.latest_release(project)
+        return releases.latest_release(project=project)
     try:
         return releases.find_release(project=project, version=version)
     except InvalidVersion:

@@ -5,8 +5,8 @@ they reuse: a Volto page shows the same files PyPI's JSON API lists.
 """
 
 from collective.psc.jsonapi.data import file_dict
-from collective.psc.jsonapi.data import latest_release
 from collective.psc.jsonapi.data import yanked_reason
+from collective.psc.services.releases import latest_release
 from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Project
@@ -30,7 +30,7 @@ def project_links(project: Project, *, center_url: str) -> dict:
 
 def project_fields(project: Project, *, center_url: str) -> dict:
     """Return a project's packaging fields, beside its schema fields."""
-    latest = latest_release(project)
+    latest = latest_release(project=project)
     return {
         "normalized_name": project.getId(),
         "display_name": project.display_name,

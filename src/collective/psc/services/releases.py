@@ -8,6 +8,7 @@ from collective.psc.constants import PROJECT_LISTING_INDEXES
 from collective.psc.constants import RELEASE_TYPE
 from collective.psc.exceptions import FileNotFound
 from collective.psc.exceptions import ReleaseNotFound
+from collective.psc.metadata import people_names
 from collective.psc.metadata import plone_compatibility
 from collective.psc.names import parse_version
 from collective.psc.names import release_id
@@ -66,13 +67,17 @@ def get_or_create_release(*, project: Project, version: str) -> tuple[Release, b
     return release, True
 
 
-def newest_release(*, project: Project) -> Release | None:
-    """Return the release that speaks for the project: the newest final, else newest."""
-    releases = project.releases()
-    finals = [
-        release for release in releases if not release.parsed_version.is_prerelease
-    ]
-    return (finals or releases or [None])[0]
+def latest_release(*, project: Project) -> Release | None:
+    """Return the release that speaks for the project, on every page and API.
+
+    The newest non-yanked final release, else the newest non-yanked
+    pre-release, else the newest release (all are yanked), as PyPI decides.
+    A release is yanked when it has files and all of them are.
+    """
+    ordered = project.releases()
+    live = [release for release in ordered if not release.yanked]
+    finals = [item for item in live if not item.parsed_version.is_prerelease]
+    return (finals or live or ordered or [None])[0]
 
 
 def apply_release_metadata(
@@ -81,7 +86,7 @@ def apply_release_metadata(
     metadata: Metadata,
     description_html: str | None,
 ) -> None:
-    """Store a release's core metadata; the newest release also sets the project's."""
+    """Store a release's core metadata; the latest release also sets the project's."""
     project = release.aq_parent
     require(permissions.UploadDistribution, project, "change this project")
     compatibility = plone_compatibility(metadata.classifiers or [])
@@ -98,7 +103,7 @@ def apply_release_metadata(
     # Releases are not catalogued (content/base.py NotCatalogued): no reindex.
     for name in changed_fields:
         setattr(release, name, release_fields[name])
-    if aq_base(newest_release(project=project)) is not aq_base(release):
+    if aq_base(latest_release(project=project)) is not aq_base(release):
         return
     urls = [f"{label}, {url}" for label, url in (metadata.project_urls or {}).items()]
     if metadata.home_page:
@@ -118,15 +123,15 @@ def apply_release_metadata(
             "license_expression": metadata.license_expression or "",
             "classifiers": list(metadata.classifiers or []),
             "keywords": list(metadata.keywords or []),
-            "author": metadata.author or "",
+            "author": people_names(metadata.author, metadata.author_email),
             "author_email": metadata.author_email or "",
-            "maintainer": metadata.maintainer or "",
+            "maintainer": people_names(metadata.maintainer, metadata.maintainer_email),
             "maintainer_email": metadata.maintainer_email or "",
             "compatibility": compatibility,
         },
     )
     if not project_changed:
-        # A new newest release with the same metadata still moves the listing.
+        # A new latest release with the same metadata still moves the listing.
         project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
 
 
@@ -177,4 +182,6 @@ def _set_yanked(
         action=journal.YANK if yanked else journal.UNYANK,
         user=current_user_id(),
     )
+    # The latest release may be another one now.
+    project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
     return targets
