@@ -24,7 +24,7 @@ def yanked_latest(center, tmp_path):
 
 def listing_entries(center) -> dict[str, dict]:
     """Return the listing's entries by project name, as the page shows them."""
-    view = center.restrictedTraverse("@@view")
+    view = center.restrictedTraverse("@@psc-listing")
     page = lxml.html.fromstring(view())
     entries = {}
     for article in page.cssselect("article.psc-entry"):
@@ -40,7 +40,7 @@ def test_every_page_and_api_names_the_same_latest_release(center, yanked_latest)
     project = yanked_latest
     assert releases.latest_release(project=project).version == "1.0.0"
     assert listing_entries(center)["demo"] == {"version": "1.0.0", "yanked": False}
-    page = lxml.html.fromstring(project.restrictedTraverse("@@view")())
+    page = lxml.html.fromstring(project.restrictedTraverse("@@psc-project")())
     assert page.get_element_by_id("psc-latest-version").text_content() == "1.0.0"
     url = center.absolute_url()
     latest = releases.latest_release(project=project)
@@ -59,9 +59,11 @@ def test_a_project_whose_releases_are_all_yanked_is_marked(center, tmp_path):
     with api.env.adopt_roles(["Manager"]):
         releases.yank(release=center["gone"]["1"])
     assert listing_entries(center)["gone"] == {"version": "1.0", "yanked": True}
-    page = lxml.html.fromstring(center["gone"].restrictedTraverse("@@view")())
-    header = page.get_element_by_id("psc-latest-version").getparent()
-    assert "Yanked" in header.text_content()
+    page = lxml.html.fromstring(center["gone"].restrictedTraverse("@@psc-project")())
+    badges = page.get_element_by_id("psc-latest-version").getparent().getnext()
+    while badges.tag != "p" or "mb-2" not in badges.get("class", ""):
+        badges = badges.getnext()
+    assert "Yanked" in [badge.text_content() for badge in badges.cssselect(".badge")]
 
 
 PEP_621 = {
@@ -85,14 +87,14 @@ def test_pep_621_people_are_shown_and_found(center, tmp_path):
     assert project.maintainer == ""
     found = api.content.find(context=center, SearchableText="Jane")
     assert [brain.getId for brain in found] == ["modern"]
-    page = lxml.html.fromstring(project.restrictedTraverse("@@view")())
+    page = lxml.html.fromstring(project.restrictedTraverse("@@psc-project")())
     people = page.get_element_by_id("psc-maintainers")
     links = {a.text_content(): a.get("href") for a in people.cssselect("a")}
     assert links["Jane Doe, Bob Roe"] == "mailto:jane@example.org"
     assert links["ops@example.org"] == "mailto:ops@example.org"
     meta = page.get_element_by_id("psc-meta")
     text = " ".join(meta.text_content().split())
-    assert "Python >=3.10" in text
+    assert "Requires-Python >=3.10" in text
     assert "web" in [code.text_content() for code in meta.cssselect("dd code")]
     dependencies = {
         item.text_content().strip(): item.cssselect("a")

@@ -94,12 +94,22 @@ class MissingPublicView(Missing):
 class Moved(Missing):
     """Stands for another spelling of a name; readers are sent to the real one."""
 
-    def __init__(self, name: str, roles: tuple[str, ...] | None, url: str) -> None:
+    def __init__(
+        self, name: str, roles: tuple[str, ...] | None, url: str, target: Any = None
+    ) -> None:
         super().__init__(name, roles, None)
         self.url = url
+        self.target = target
 
     def __bobo_traverse__(self, request: Any, name: str) -> "Moved":
-        """Carry the rest of the path over to the canonical URL."""
+        """Carry the rest of the path over, itself made canonical where it can be."""
+        target = self.target
+        child = None
+        if target is not None:
+            child = target.get(name) if hasattr(target, "get") else None
+            child = child if child is not None else canonical_child(target, name)
+        if child is not None:
+            return Moved(name, self.__roles__, child.absolute_url(), child).__of__(self)
         return Moved(name, self.__roles__, f"{self.url}/{name}").__of__(self)
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
@@ -196,7 +206,7 @@ class HidingTraverser(DexterityPublishTraverse):
             found = canonical_child(context, name)
             if found is not None:
                 roles = tuple(rolesForPermissionOn("View", context))
-                return Moved(name, roles, found.absolute_url()).__of__(context)
+                return Moved(name, roles, found.absolute_url(), found).__of__(context)
             return _missing(Missing, name, context)
 
 
