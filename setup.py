@@ -104,6 +104,7 @@ setup(
     ],
     extras_require={
         "test": [
+            "axe-playwright-python",
             "feedparser",
             "i18ndude",
             "lxml",

@@ -19,6 +19,8 @@ import transaction
 pytestmark = pytest.mark.functional
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
+# What docs/pages.rst shows, at a desktop and a phone width.
+DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 MAINTAINER = ("maria", "maria-secret-1")
 
 
@@ -132,6 +134,21 @@ def test_open_a_project_and_copy_an_install_snippet(page, site):
         ".textContent === 'Copied'"
     )
     assert page.evaluate("navigator.clipboard.readText()") == snippet
+    # Screen readers hear it from a live region.
+    status = page.locator("#psc-copy-status")
+    assert status.get_attribute("aria-live") == "polite"
+    page.wait_for_function(
+        "document.getElementById('psc-copy-status').textContent === 'Copied'"
+    )
+    # One install line over the whole card; the others behind a disclosure.
+    card = page.locator("#psc-install").bounding_box()
+    line = page.locator("#psc-snippet-pip").bounding_box()
+    assert line["width"] > 0.9 * card["width"] - 64
+    assert not page.locator("#psc-snippet-uv").is_visible()
+    page.click("#psc-more-snippets summary")
+    assert page.locator("#psc-snippet-uv").is_visible()
+    assert page.locator("h1").count() == 1
+    assert page.locator("#portal-column-one").count() == 0
 
     page.click("#psc-releases >> text=2.0.0")
     page.wait_for_url("**/collective-easyform-extra/2")
@@ -199,3 +216,44 @@ def test_anonymous_cannot_open_the_maintainer_tools(page, site):
     assert "/login" in page.url or "Insufficient Privileges" in page.content()
     page.goto(f"{site['center']}/collective-easyform-extra")
     assert page.locator("#psc-maintainer-tools").count() == 0
+
+
+# axe-core's impacts that a page must not have.
+BLOCKING = ("serious", "critical")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_listing_and_project_page_pass_axe_at_desktop_and_phone_width(
+    chromium, site, width
+):
+    """axe-core finds no serious violation; on a phone the essentials come first."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    context = chromium.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    project = f"{site['center']}/collective-easyform-extra"
+    try:
+        for name, url in (("listing", site["center"]), ("project", project)):
+            page.goto(url)
+            found = axe.run(page, context="#content").response["violations"]
+            blocking = [
+                (violation["id"], [node["target"] for node in violation["nodes"]])
+                for violation in found
+                if violation["impact"] in BLOCKING
+            ]
+            assert blocking == [], (name, width, blocking)
+            assert page.locator("h1").count() == 1
+            # Nothing wider than the screen.
+            assert page.evaluate(
+                "document.documentElement.scrollWidth <= window.innerWidth + 1"
+            ), (name, width)
+            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}-{width}.png"))
+        # On a phone the name, the version and the install line are on the
+        # first screen, and the README starts within the second.
+        if width == 390:
+            assert page.locator("h1").bounding_box()["y"] < 844
+            assert page.locator("#psc-snippet-pip").bounding_box()["y"] < 844
+            assert page.locator("#psc-readme").bounding_box()["y"] < 2 * 844
+    finally:
+        context.close()

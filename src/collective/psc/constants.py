@@ -31,3 +31,6 @@ KNOWN_OR_PRIVATE = "known-or-private"
 KNOWN_ONLY = "known-only"
 WELL_FORMED = "well-formed"
 CLASSIFIER_POLICIES = (KNOWN_OR_PRIVATE, KNOWN_ONLY, WELL_FORMED)
+
+# The username of an upload that authenticates with an API token (PyPI's).
+TOKEN_LOGIN = "__token__"

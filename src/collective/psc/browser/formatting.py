@@ -4,6 +4,10 @@ from datetime import datetime
 from datetime import UTC
 
 
+# Plone's main template leaves out a portlet column that the request disables.
+HIDE_NAVIGATION = "disable_plone.leftcolumn"
+
+
 UNITS = ("bytes", "KiB", "MiB", "GiB")
 
 

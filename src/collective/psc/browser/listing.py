@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collective.psc import constants
 from collective.psc.browser.formatting import day
+from collective.psc.browser.formatting import HIDE_NAVIGATION
+from collective.psc.browser.snippets import publish_snippets
+from collective.psc.browser.snippets import Snippet
 from collective.psc.exceptions import InvalidVersion
 from collective.psc.names import MATURITIES
 from collective.psc.names import parse_version
@@ -210,7 +213,9 @@ class CenterListing(BrowserView):
     resources = ViewPageTemplateFile("templates/resources.pt")
 
     def __call__(self) -> str:
-        """Run the search, then render the page."""
+        """Run the search, then render the page over the full width."""
+        # The navigation portlet would list every project of the center.
+        self.request.set(HIDE_NAVIGATION, True)
         catalog = api.portal.get_tool("portal_catalog")
         path = "/".join(self.context.getPhysicalPath())
         with_downloads = bool(
@@ -321,6 +326,14 @@ class CenterListing(BrowserView):
             "plone": plone_badges(brain.psc_compatibility or ()),
             "downloads": downloads if isinstance(downloads, int) else None,
         }
+
+    def searching(self) -> bool:
+        """Tell whether the visitor searched or filtered the listing."""
+        return bool(self.listing.text or self.listing.filters)
+
+    def publish_snippets(self) -> list[Snippet]:
+        """Return the snippets that publish a first package to this center."""
+        return publish_snippets(center_url=self.context.absolute_url())
 
     def index_url(self) -> str:
         """Return the simple index of this center."""

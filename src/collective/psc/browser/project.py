@@ -4,6 +4,7 @@ from Acquisition import aq_chain
 from Acquisition import aq_inner
 from collective.psc import permissions
 from collective.psc.browser.formatting import day
+from collective.psc.browser.formatting import HIDE_NAVIGATION
 from collective.psc.browser.formatting import human_size
 from collective.psc.browser.formatting import is_stale
 from collective.psc.browser.formatting import is_web_url
@@ -121,7 +122,20 @@ class PageHelpers(BrowserView):
         )
 
 
-class ProjectView(PageHelpers):
+class ContentPage(PageHelpers):
+    """A project, release or file page, over the full width of the content."""
+
+    def __call__(self) -> str:
+        """Render the page without the left column.
+
+        Its navigation portlet lists nothing but the page itself (releases
+        and files are not in the navigation) and costs a quarter of the width.
+        """
+        self.request.set(HIDE_NAVIGATION, True)
+        return self.index()
+
+
+class ProjectView(ContentPage):
     """Show a project as people judge it: what it is, how fresh, how to install."""
 
     def releases(self) -> list[Release]:

@@ -1,7 +1,7 @@
 """The pages of a release (changelog and files) and of one distribution file."""
 
 from collective.psc.browser.formatting import is_web_url
-from collective.psc.browser.project import PageHelpers
+from collective.psc.browser.project import ContentPage
 from collective.psc.types import Release
 from collective.psc.upstream.files import provenance
 
@@ -18,7 +18,7 @@ def render_changelog(text: str) -> str:
     return readme_renderer.rst.render(text) or readme_renderer.txt.render(text) or ""
 
 
-class ReleaseView(PageHelpers):
+class ReleaseView(ContentPage):
     """Show one release: its state, changelog, files and install snippets."""
 
     def changelog(self) -> str:
@@ -44,7 +44,7 @@ class ReleaseView(PageHelpers):
         }
 
 
-class FileView(PageHelpers):
+class FileView(ContentPage):
     """Show one distribution file and where to download it."""
 
     def provenance(self) -> dict | None:

@@ -1,5 +1,6 @@
 """Install snippets of a project for pip, uv and zc.buildout, with a center's URLs."""
 
+from collective.psc.constants import TOKEN_LOGIN
 from collective.psc.names import normalize_name
 from dataclasses import dataclass
 
@@ -63,6 +64,40 @@ def install_snippets(
                 "[instance]\n"
                 "eggs =\n"
                 f"    {name}\n" + (f"\n[versions]\n{pin}" if version else "")
+            ),
+        ),
+    ]
+
+
+def publish_snippets(*, center_url: str) -> list[Snippet]:
+    """Return the twine, uv and ``.pypirc`` snippets that publish to a center."""
+    upload = f"{center_url}/legacy/"
+    return [
+        Snippet(
+            id="twine",
+            title="twine",
+            hint="Build first (python -m build or uv build); twine asks for "
+            f"the username {TOKEN_LOGIN} and an API token as the password.",
+            text=f"twine upload --repository-url {upload} dist/*",
+        ),
+        Snippet(
+            id="uv-publish",
+            title="uv",
+            hint=f"uv publish asks for the same credentials ({TOKEN_LOGIN} "
+            "and an API token), or reads them from UV_PUBLISH_TOKEN.",
+            text=f"uv publish --publish-url {upload} dist/*",
+        ),
+        Snippet(
+            id="pypirc",
+            title="~/.pypirc",
+            hint="With this section, twine upload -r psc dist/* needs no URL.",
+            text=(
+                "[distutils]\n"
+                "index-servers = psc\n"
+                "\n"
+                "[psc]\n"
+                f"repository = {upload}\n"
+                f"username = {TOKEN_LOGIN}\n"
             ),
         ),
     ]

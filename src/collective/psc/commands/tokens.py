@@ -48,8 +48,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_create(args: argparse.Namespace) -> int:
     """Create a token and print it with how to use it."""
+    from collective.psc.constants import TOKEN_LOGIN
     from collective.psc.tokens.store import create_token
-    from collective.psc.tokens.store import TOKEN_LOGIN
 
     import transaction
 

@@ -1,7 +1,7 @@
 """The front page of a package index site: how to publish and install, with its URLs."""
 
+from collective.psc.browser.snippets import publish_snippets
 from collective.psc.services.centers import find_centers
-from collective.psc.tokens.store import TOKEN_LOGIN
 from Products.Five.browser import BrowserView
 from typing import Any
 
@@ -29,22 +29,19 @@ class FrontPageView(BrowserView):
 
     def publish_commands(self) -> list[str]:
         """Return the twine and uv commands that upload to the center."""
-        urls = self._known_urls()
-        return [
-            f"twine upload --repository-url {urls['upload']} dist/*",
-            f"uv publish --publish-url {urls['upload']} dist/*",
-        ]
+        snippets = self._publish_snippets()
+        return [snippets["twine"], snippets["uv-publish"]]
 
     def pypirc(self) -> str:
         """Return a ``.pypirc`` section naming the center for ``twine -r psc``."""
-        return (
-            "[distutils]\n"
-            "index-servers = psc\n"
-            "\n"
-            "[psc]\n"
-            f"repository = {self._known_urls()['upload']}\n"
-            f"username = {TOKEN_LOGIN}\n"
-        )
+        return self._publish_snippets()["pypirc"]
+
+    def _publish_snippets(self) -> dict[str, str]:
+        center_url = self._known_urls()["center"].rstrip("/")
+        return {
+            snippet.id: snippet.text
+            for snippet in publish_snippets(center_url=center_url)
+        }
 
     def install_commands(self) -> list[str]:
         """Return the pip and uv commands that install from the center."""

@@ -13,11 +13,11 @@ The token's info is kept on the request so the endpoint can enforce its scope.
 from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
 from Acquisition import aq_inner
+from collective.psc.constants import TOKEN_LOGIN
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.tokens.store import authenticate_token
 from collective.psc.tokens.store import REQUEST_KEY
-from collective.psc.tokens.store import TOKEN_LOGIN
 from collective.psc.types import Center
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin

@@ -31,7 +31,6 @@ import secrets
 
 
 TOKEN_PREFIX = "psc-"
-TOKEN_LOGIN = "__token__"
 STORAGE_ATTRIBUTE = "_psc_tokens"
 REQUEST_KEY = "collective.psc.api_token"
 MANAGER_ROLES = frozenset({"Manager", "Site Administrator"})

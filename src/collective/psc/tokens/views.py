@@ -1,6 +1,7 @@
 """The ``@@api-tokens`` page of a center: a user's own tokens, created and revoked."""
 
 from collective.psc import _
+from collective.psc.constants import TOKEN_LOGIN
 from collective.psc.exceptions import PSCError
 from collective.psc.interfaces import IProject
 from collective.psc.permissions import UploadDistribution
@@ -8,7 +9,6 @@ from collective.psc.services.base import current_user_id
 from collective.psc.tokens.store import create_token
 from collective.psc.tokens.store import list_tokens
 from collective.psc.tokens.store import revoke_token
-from collective.psc.tokens.store import TOKEN_LOGIN
 from collective.psc.tokens.store import TokenInfo
 from collective.psc.types import Project
 from plone import api

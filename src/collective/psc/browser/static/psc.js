@@ -19,6 +19,22 @@
     return copied ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
 
+  // Screen readers hear "Copied" from a live region; the button text alone
+  // changes silently.
+  var announcer = null;
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("span");
+      announcer.className = "visually-hidden";
+      announcer.setAttribute("role", "status");
+      announcer.setAttribute("aria-live", "polite");
+      announcer.id = "psc-copy-status";
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-psc-copy]");
     if (!button) {
@@ -32,9 +48,11 @@
     copyText(source.textContent.trim()).then(
       function () {
         button.textContent = button.getAttribute("data-psc-copied") || "Copied";
+        announce(button.textContent);
       },
       function () {
         button.textContent = "Select and copy by hand";
+        announce(button.textContent);
       }
     ).then(function () {
       window.setTimeout(function () { button.textContent = label; }, 2000);
