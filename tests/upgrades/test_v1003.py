@@ -22,6 +22,7 @@ def old_site(manager, portal, tmp_path):
     project = center["old"]
     # Version 1002 kept Author empty when only Author-email named someone.
     project.author = ""
+    project.long_description_html = '<h1 id="x">Old<a href="#x"></a></h1><p>t</p>'
     releases.yank(release=project["1.1"])
     project["1.1"].files()[0].yanked = True
     catalog = api.portal.get_tool("portal_catalog")
@@ -37,6 +38,7 @@ def test_upgrade_to_1003(old_site):
     assert setup.listUpgrades(PROFILE) == []
     project = old_site["pypi"]["old"]
     assert project.author == "Jane Doe"
+    assert project.long_description_html == '<h2 id="x">Old</h2><p>t</p>'
     [brain] = api.content.find(portal_type="SoftwareProject", SearchableText="Jane")
     assert brain.psc_latest_version == "1.0"
     assert brain.psc_latest_yanked is False

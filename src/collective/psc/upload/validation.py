@@ -154,7 +154,24 @@ def render_description(metadata: Metadata) -> str | None:
             "reStructuredText; check it with 'twine check' or set "
             "Description-Content-Type."
         )
-    return rendered
+    return fit_to_page(rendered)
+
+
+# The heading tags of rendered HTML, and links without text (the anchors
+# cmarkgfm puts into every heading, which screen readers announce as "link").
+_HEADING = re.compile(r"<(/?)h([1-5])\b", re.IGNORECASE)
+_EMPTY_LINK = re.compile(r"<a\b[^>]*>\s*</a>", re.IGNORECASE)
+
+
+def fit_to_page(html: str) -> str:
+    """Fit a rendered README under the page's own heading.
+
+    The page's ``<h1>`` is the project's name, so the README's headings move
+    one level down (``h1`` to ``h2`` ... ``h5`` to ``h6``), and links without
+    any text are dropped.
+    """
+    shifted = _HEADING.sub(lambda match: f"<{match[1]}h{int(match[2]) + 1}", html)
+    return _EMPTY_LINK.sub("", shifted)
 
 
 def check_filename(filename: str, filetype: str, metadata: Metadata) -> ParsedFilename:
