@@ -90,6 +90,7 @@ setup(
         "zExceptions",
         "ZODB",
         "Zope",
+        "z3c.form",
         "zope.component",
         "zope.container",
         "zope.event",

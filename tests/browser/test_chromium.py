@@ -211,6 +211,26 @@ def test_maintainer_deletes_a_file_after_confirming(page, site):
     assert page.locator("#psc-files tbody tr").count() == 1
 
 
+def test_deleting_a_project_needs_its_name_typed(page, site):
+    project_url = f"{site['center']}/collective-easyform-extra"
+    login(page, site, *MAINTAINER)
+    page.goto(project_url)
+    page.click("text=Delete project")
+    page.wait_for_url("**/@@delete-project")
+    field = page.locator("#psc-confirm-name")
+    assert field.get_attribute("required") is not None
+    field.fill("collective.easyform")
+    page.click("#psc-confirm-delete button[name='form.delete']")
+    page.wait_for_url("**/@@delete-project")
+    assert "type the project's name" in page.locator("#content").inner_text()
+    assert page.goto(project_url).status == 200
+    page.goto(f"{project_url}/@@delete-project")
+    page.fill("#psc-confirm-name", "collective.easyform.extra")
+    page.click("#psc-confirm-delete button[name='form.delete']")
+    page.wait_for_url(site["center"])
+    assert page.goto(project_url).status == 404
+
+
 def test_anonymous_cannot_open_the_maintainer_tools(page, site):
     page.goto(f"{site['center']}/collective-easyform-extra/2.1/@@manage-release")
     assert "/login" in page.url or "Insufficient Privileges" in page.content()

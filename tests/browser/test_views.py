@@ -1,6 +1,7 @@
 """The pages rendered in an integration layer, and who may use the maintainer tools."""
 
 from AccessControl import Unauthorized
+from collective.psc import exceptions
 from collective.psc.services import maintainers
 from datetime import datetime
 from datetime import timedelta
@@ -15,6 +16,7 @@ from tests.fixtures.examples import publish_examples
 from zExceptions import Forbidden
 from zope.annotation.interfaces import IAnnotations
 
+import lxml.html
 import pytest
 import re
 
@@ -277,7 +279,15 @@ def test_delete_asks_first(examples):
     post(project["2.1"], "@@delete-release", **{"form.delete": "1"})
     assert "2.1" not in project
     assert examples.REQUEST.response.getHeader("Location") == project.absolute_url()
-    post(project, "@@delete-project", **{"form.delete": "1"})
+    # Nothing happens until the name is typed (any spelling of it).
+    for typed in ("", "collective-easyform", "tinyhttp"):
+        post(project, "@@delete-project", **{"form.delete": "1", "confirm_name": typed})
+        assert "collective-easyform-extra" in examples
+    post(
+        project,
+        "@@delete-project",
+        **{"form.delete": "1", "confirm_name": "Collective.EasyForm.Extra"},
+    )
     assert "collective-easyform-extra" not in examples
 
 
@@ -295,6 +305,38 @@ def test_maintainers_page_adds_and_removes(examples, members):
     )
     post(project, "@@maintainers", **{"form.remove": "1", "user_id": "alice"})
     assert "Maintainer" not in project.get_local_roles_for_userid("alice")
+
+
+def test_maintainers_are_found_by_name_and_added_in_any_case(examples, members):
+    api.user.create(
+        email="carol@example.org",
+        username="carol",
+        password="secret!1",
+        properties={"fullname": "Carol Quokka"},
+    )
+    project = examples["collective-easyform-extra"]
+    page = lxml.html.fromstring(render(project, "@@maintainers", find="quok"))
+    found = page.get_element_by_id("psc-found-users")
+    assert [code.text_content() for code in found.cssselect("code")] == ["carol"]
+    assert "Carol Quokka" in found.text_content()
+    assert "example.org" not in found.text_content()
+    page = lxml.html.fromstring(render(project, "@@maintainers", find="al"))
+    assert page.get_element_by_id("psc-found-users", None) is None
+    assert "at least three letters" in page.get_element_by_id("content").text_content()
+    post(project, "@@maintainers", **{"form.add": "1", "user_id": "CAROL"})
+    assert "Maintainer" in project.get_local_roles_for_userid("carol")
+    # A maintainer is not offered again.
+    page = lxml.html.fromstring(render(project, "@@maintainers", find="carol"))
+    assert page.get_element_by_id("psc-found-users", None) is None
+
+
+def test_only_who_manages_maintainers_may_search_users(examples, members):
+    project = examples["collective-easyform-extra"]
+    with api.env.adopt_user(username="bob"), pytest.raises(exceptions.Forbidden):
+        maintainers.find_users(project=project, text="alice")
+    assert [
+        user["id"] for user in maintainers.find_users(project=project, text="ali")
+    ] == ["alice"]
 
 
 def test_facet_counts_follow_new_uploads(examples, tmp_path):

@@ -15,6 +15,7 @@ from collective.psc.tokens.store import STORAGE_ATTRIBUTE
 from collective.psc.tokens.store import token_scope
 from collective.psc.tokens.store import TokenInfo
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -233,3 +234,23 @@ def test_scope_of_a_request(center, project, http_request):
     http_request.other[REQUEST_KEY] = "alices-tool"
     with api.env.adopt_user(username="alice"):
         assert token_scope(http_request) is None
+
+
+def test_a_token_stops_working_when_it_expires(center, members):
+    info, token = create_as("alice", center, expires_in=timedelta(days=30))
+    assert info.expires - info.created == timedelta(days=30)
+    assert authenticate_token(center=center, token=token) == info
+    record = getattr(center, STORAGE_ATTRIBUTE)[info.id]
+    record["expires"] = datetime.now(UTC) - timedelta(seconds=1)
+    assert authenticate_token(center=center, token=token) is None
+    with api.env.adopt_user(username="alice"):
+        [listed] = list_tokens(center=center)
+    assert listed.expired()
+
+
+def test_tokens_without_expiry_never_expire(center, members):
+    info, token = create_as("alice", center)
+    assert info.expires is None and not info.expired()
+    record = getattr(center, STORAGE_ATTRIBUTE)[info.id]
+    del record["expires"]  # as tokens made before expiry existed
+    assert authenticate_token(center=center, token=token).expires is None

@@ -4,6 +4,7 @@ from collective.psc.services import projects
 from collective.psc.tokens.store import authenticate_token
 from collective.psc.tokens.store import create_token
 from collective.psc.tokens.store import list_tokens
+from datetime import timedelta
 from plone import api
 from plone.testing.zope import Browser
 from tests.tokens.server import PASSWORD
@@ -163,3 +164,24 @@ def test_create_error_is_shown(token_server, tokens_center):
     assert "'alice' cannot upload to a project 'bobs-tool'" in browser.contents
     assert TOKEN.search(browser.contents) is None
     assert tokens_of(tokens_center, "alice") == []
+
+
+def test_a_token_with_a_lifetime_shows_its_expiry_and_revoke_asks_first(
+    token_server, tokens_center
+):
+    browser = browser_for(token_server, "alice")
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
+    expires = browser.getControl(name="expires")
+    assert expires.options == ["0", "30", "90", "365"]
+    expires.value = ["90"]
+    browser.getControl("Create token").click()
+    copy = page(browser).xpath("//button[@data-psc-copy='psc-new-token']")
+    assert len(copy) == 1
+    assert TOKEN.fullmatch(page(browser).get_element_by_id("psc-new-token").text)
+    [info] = tokens_of(tokens_center, "alice")
+    assert info.expires - info.created == timedelta(days=90)
+    browser.open(f"{tokens_center.absolute_url()}/@@api-tokens")
+    [row] = page(browser).xpath(f"//table[@id='api-tokens']//tr[td/code='{info.id}']")
+    assert info.expires.strftime("%Y-%m-%d") in row.text_content()
+    [form] = row.xpath(".//form")
+    assert "Revoke this token?" in form.get("data-psc-confirm")

@@ -30,6 +30,10 @@ class InvalidName(PSCError):
     """A project name that is not a valid distribution name."""
 
 
+class NotConfirmed(PSCError):
+    """A destructive action whose confirmation was missing or did not match."""
+
+
 class InvalidVersion(PSCError):
     """A version that PEP 440 cannot parse."""
 

@@ -7,7 +7,10 @@ with a status message.
 
 from collective.psc import _
 from collective.psc.browser.project import PageHelpers
+from collective.psc.exceptions import InvalidName
+from collective.psc.exceptions import NotConfirmed
 from collective.psc.exceptions import PSCError
+from collective.psc.names import normalize_name
 from collective.psc.services import distributions
 from collective.psc.services import maintainers
 from collective.psc.services import projects
@@ -17,6 +20,14 @@ from plone import api
 from plone.protect import CheckAuthenticator
 from typing import Any
 from urllib.parse import urlencode
+
+
+def names_match(typed: str, project_id: str) -> bool:
+    """Tell whether a typed name is a spelling of the project's name."""
+    try:
+        return bool(typed) and normalize_name(typed) == project_id
+    except InvalidName:
+        return False
 
 
 class ManagerView(PageHelpers):
@@ -58,10 +69,26 @@ class MaintainersView(ManagerView):
 
     actions = {"form.add": "add", "form.remove": "remove"}
 
+    def search_text(self) -> str:
+        """Return what the user search asked for."""
+        return self.field("find")
+
+    def found_users(self) -> list[dict[str, str]]:
+        """Return the users the search found, who are not maintainers yet."""
+        current = maintainers.list_maintainers(project=self.context)
+        return [
+            user
+            for user in maintainers.find_users(
+                project=self.context, text=self.search_text()
+            )
+            if user["id"] not in current
+        ]
+
     def add(self) -> tuple[str, str]:
         """Give the user the form names the Maintainer role."""
         user_id = self.field("user_id")
         maintainers.add_maintainer(project=self.context, user_id=user_id)
+        user_id = maintainers.resolve_user_id(user_id) or user_id
         return (
             _(
                 "msg_maintainer_added",
@@ -173,9 +200,18 @@ class DeleteProjectView(ManagerView):
     actions = {"form.delete": "delete"}
 
     def delete(self) -> tuple[str, str]:
-        """Delete the project with all its releases and files."""
+        """Delete the project with all its releases and files, its name typed."""
         center = self.center()
         name = self.context.getId()
+        if not names_match(self.field("confirm_name"), name):
+            raise NotConfirmed(
+                _(
+                    "msg_type_the_name",
+                    default="Nothing was deleted: type the project's name, "
+                    "${name}, to confirm.",
+                    mapping={"name": self.context.display_name},
+                )
+            )
         projects.delete_project(project=self.context)
         return (
             _(

@@ -11,6 +11,7 @@ from collective.psc.permissions import WRITE_PACKAGING_FIELDS_ID
 from packaging.utils import canonicalize_name
 from plone.autoform import directives
 from plone.supermodel import model
+from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from zope import schema
 from zope.interface import implementer
 
@@ -73,9 +74,11 @@ class IProjectSchema(model.Schema):
         required=False,
         default=[],
     )
+    directives.widget("categories", CheckBoxFieldWidget)
     categories = schema.List(
         title=_("Categories"),
-        value_type=schema.TextLine(),
+        description=_("The site's categories this project belongs to."),
+        value_type=schema.Choice(vocabulary="collective.psc.Categories"),
         required=False,
         default=[],
     )

@@ -31,6 +31,21 @@ CLASSIFIER_POLICY_TERMS = SimpleVocabulary(
 )
 
 
+# The categories a new site offers; its managers change them in the control panel.
+DEFAULT_CATEGORIES = [
+    "Authentication",
+    "Content types",
+    "Editing",
+    "Forms",
+    "Integration",
+    "Multilingual",
+    "Search",
+    "Security",
+    "Theming",
+    "Tools",
+]
+
+
 class IPscSettings(Interface):
     """Site-wide defaults of the software centers (records ``collective.psc.*``)."""
 
@@ -63,4 +78,14 @@ class IPscSettings(Interface):
         vocabulary=CLASSIFIER_POLICY_TERMS,
         default=KNOWN_OR_PRIVATE,
         required=True,
+    )
+    categories = schema.List(
+        title=_("Project categories"),
+        description=_(
+            "The categories that maintainers choose from on a project's edit "
+            "form, one per line; the listing filters by them."
+        ),
+        value_type=schema.TextLine(),
+        default=DEFAULT_CATEGORIES,
+        required=False,
     )

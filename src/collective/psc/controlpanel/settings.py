@@ -38,6 +38,14 @@ def classifier_policy() -> str:
     return value if value in CLASSIFIER_POLICIES else KNOWN_OR_PRIVATE
 
 
+def categories() -> list[str]:
+    """Return the project categories the site offers, in their order."""
+    value = _value("categories")
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [item.strip() for item in value if isinstance(item, str) and item.strip()]
+
+
 def _value(field: str) -> Any:
     # A site whose profile predates a record (or code running outside a
     # site) gets the schema's default instead of an error.

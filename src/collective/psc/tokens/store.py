@@ -19,6 +19,7 @@ from collective.psc.services.projects import find_project
 from collective.psc.types import Center
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from plone import api
 from Products.CMFCore.utils import getToolByName
@@ -47,12 +48,25 @@ class TokenInfo:
     project: str | None
     description: str
     created: datetime
+    expires: datetime | None = None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """Tell whether the token's expiry date has passed."""
+        return self.expires is not None and self.expires <= (now or datetime.now(UTC))
 
 
 def create_token(
-    *, center: Center, user_id: str, description: str = "", project: str | None = None
+    *,
+    center: Center,
+    user_id: str,
+    description: str = "",
+    project: str | None = None,
+    expires_in: timedelta | None = None,
 ) -> tuple[TokenInfo, str]:
-    """Create a token for a user, scoped to one project or all; return it in clear."""
+    """Create a token for a user, scoped to one project or all; return it in clear.
+
+    A token made with ``expires_in`` stops authenticating after that time.
+    """
     _require_self_or_manager(center=center, user_id=user_id, what="create tokens")
     user = _site_user(center=center, user_id=user_id)
     if user is None:
@@ -73,12 +87,14 @@ def create_token(
     while token_id in tokens:
         token_id = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}{token_id}.{secrets.token_urlsafe(32)}"
+    created = datetime.now(UTC)
     tokens[token_id] = {
         "id": token_id,
         "user_id": user.getId(),
         "project": scope,
         "description": description.strip(),
-        "created": datetime.now(UTC),
+        "created": created,
+        "expires": None if expires_in is None else created + expires_in,
         "sha256": _digest(token),
     }
     return _info(tokens[token_id]), token
@@ -140,7 +156,8 @@ def authenticate_token(*, center: Center, token: str) -> TokenInfo | None:
         return None
     if _site_user(center=center, user_id=record["user_id"]) is None:
         return None
-    return _info(record)
+    info = _info(record)
+    return None if info.expired() else info
 
 
 def token_scope(request: Any) -> TokenInfo | None:
@@ -197,6 +214,8 @@ def _info(record: dict) -> TokenInfo:
         project=record["project"],
         description=record["description"],
         created=record["created"],
+        # Tokens made before expiry existed have no "expires" key.
+        expires=record.get("expires"),
     )
 
 

@@ -11,10 +11,24 @@ from collective.psc.tokens.store import list_tokens
 from collective.psc.tokens.store import revoke_token
 from collective.psc.tokens.store import TokenInfo
 from collective.psc.types import Project
+from datetime import timedelta
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from typing import cast
+
+
+# The lifetimes a user may choose for a new token, in days (0: no expiry).
+EXPIRY_DAYS = (0, 30, 90, 365)
+
+
+def expiry_days(value: object) -> int:
+    """Return a chosen lifetime in days, one of EXPIRY_DAYS; no expiry otherwise."""
+    try:
+        days = int(str(value))
+    except ValueError:
+        return 0
+    return days if days in EXPIRY_DAYS else 0
 
 
 class TokensView(BrowserView):
@@ -48,6 +62,7 @@ class TokensView(BrowserView):
                 user_id=current_user_id(),
                 description=form.get("description", ""),
                 project=form.get("project") or None,
+                expires_in=self.lifetime(),
             )
         except PSCError as error:
             api.portal.show_message(
@@ -99,3 +114,16 @@ class TokensView(BrowserView):
     def created(self, info: TokenInfo) -> str:
         """Return when a token was created, in UTC."""
         return info.created.strftime("%Y-%m-%d %H:%M UTC")
+
+    def lifetime(self) -> timedelta | None:
+        """Return the lifetime the form chose; None for a token that never expires."""
+        days = expiry_days(self.request.form.get("expires", ""))
+        return timedelta(days=days) if days else None
+
+    def expiry_options(self) -> list[dict]:
+        """Return the lifetimes on offer, no expiry first."""
+        return [{"days": days, "label": f"{days} days"} for days in EXPIRY_DAYS[1:]]
+
+    def expires(self, info: TokenInfo) -> str:
+        """Return when a token expires, or an empty string when it never does."""
+        return info.expires.strftime("%Y-%m-%d") if info.expires else ""

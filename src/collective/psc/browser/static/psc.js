@@ -59,6 +59,14 @@
     });
   });
 
+  // Forms that undo something ask first (revoking a token).
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-psc-confirm]");
+    if (form && !window.confirm(form.getAttribute("data-psc-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("change", function (event) {
     var field = event.target.closest("[data-psc-autosubmit]");
     if (field && field.form) {
