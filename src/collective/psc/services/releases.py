@@ -4,6 +4,7 @@ from Acquisition import aq_base
 from collective.psc import _
 from collective.psc import journal
 from collective.psc import permissions
+from collective.psc.changelog import release_notes
 from collective.psc.constants import PROJECT_LISTING_INDEXES
 from collective.psc.constants import RELEASE_TYPE
 from collective.psc.exceptions import FileNotFound
@@ -103,6 +104,12 @@ def apply_release_metadata(
     # Releases are not catalogued (content/base.py NotCatalogued): no reindex.
     for name in changed_fields:
         setattr(release, name, release_fields[name])
+    # The README's changelog section fills an empty changelog; a maintainer's
+    # text is never replaced.
+    if not (release.changelog or "").strip():
+        notes = release_notes(metadata.description or "", release.version)
+        if notes:
+            release.changelog = notes
     if aq_base(latest_release(project=project)) is not aq_base(release):
         return
     urls = [f"{label}, {url}" for label, url in (metadata.project_urls or {}).items()]
