@@ -252,7 +252,7 @@ BLOCKING = ("serious", "critical")
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_listing_and_project_page_pass_axe_at_desktop_and_phone_width(
-    chromium, site, width
+    chromium, site, portal_server, width
 ):
     """axe-core finds no serious violation; on a phone the essentials come first."""
     axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
@@ -260,8 +260,19 @@ def test_listing_and_project_page_pass_axe_at_desktop_and_phone_width(
     page = context.new_page()
     page.set_default_timeout(30000)
     project = f"{site['center']}/collective-easyform-extra"
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        api.content.create(
+            container=portal_server, type="SoftwareCenter", id="new", title="New"
+        )
+    transaction.commit()
+    empty = f"{site['portal']}/new"
+    pages = (
+        ("listing", site["center"]),
+        ("project", project),
+        ("first-package", empty),
+    )
     try:
-        for name, url in (("listing", site["center"]), ("project", project)):
+        for name, url in pages:
             page.goto(url)
             found = axe.run(page, context="#content").response["violations"]
             blocking = [
@@ -281,5 +292,69 @@ def test_listing_and_project_page_pass_axe_at_desktop_and_phone_width(
             assert page.locator("h1").bounding_box()["y"] < 844
             assert page.locator("#psc-snippet-pip").bounding_box()["y"] < 844
             assert page.locator("#psc-readme").bounding_box()["y"] < 2 * 844
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_maintainer_tools_at_desktop_and_phone_width(chromium, site, width):
+    """Tokens, maintainers and a new center, as a maintainer sees them."""
+    context = chromium.new_context(viewport={"width": width, "height": 844})
+    origin = site["portal"].split("/plone")[0]
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        api.user.create(
+            email="marta@example.org",
+            username="marta",
+            password="marta-secret-1",
+            properties={"fullname": "Marta Quokka"},
+        )
+    transaction.commit()
+    try:
+        login(page, site, *MAINTAINER)
+        # A token that expires, copied with its button, revoked after a question.
+        page.goto(f"{site['center']}/@@api-tokens")
+        page.fill("#token-description", "CI")
+        page.select_option("#token-expires", "30")
+        page.click("button[name='form.create']")
+        token = page.locator("#psc-new-token").inner_text()
+        page.click("[data-psc-copy=psc-new-token]")
+        page.wait_for_function(
+            "document.getElementById('psc-copy-status').textContent === 'Copied'"
+        )
+        assert page.evaluate("navigator.clipboard.readText()") == token
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("tokens", width)
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"tokens-{width}.png"))
+        page.goto(f"{site['center']}/@@api-tokens")
+        row = page.locator("#api-tokens tbody tr")
+        assert row.count() == 1
+        questions = []
+        page.once(
+            "dialog",
+            lambda dialog: (questions.append(dialog.message), dialog.dismiss()),
+        )
+        row.locator("button[name='form.revoke']").click()
+        assert questions and "Revoke this token?" in questions[0]
+        assert page.locator("#api-tokens tbody tr").count() == 1
+        page.once("dialog", lambda dialog: dialog.accept())
+        row.locator("button[name='form.revoke']").click()
+        page.wait_for_selector("#api-tokens", state="detached")
+        # A maintainer found by name.
+        project = f"{site['center']}/collective-easyform-extra"
+        page.goto(f"{project}/@@maintainers")
+        page.fill("#psc-find", "quok")
+        page.click("#psc-find-user button")
+        page.wait_for_url("**/@@maintainers?find=quok")
+        found = page.locator("#psc-found-users li")
+        assert found.count() == 1
+        assert "Marta Quokka" in found.inner_text()
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("maintainers", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"maintainers-{width}.png"))
+        found.locator("button[name='form.add']").click()
+        page.wait_for_url("**/@@maintainers")
+        assert "marta now maintains this project" in page.inner_text("#content")
     finally:
         context.close()
