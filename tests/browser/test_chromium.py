@@ -222,7 +222,7 @@ def test_deleting_a_project_needs_its_name_typed(page, site):
     field.fill("collective.easyform")
     page.click("#psc-confirm-delete button[name='form.delete']")
     page.wait_for_url("**/@@delete-project")
-    assert "type the project's name" in page.locator("#content").inner_text()
+    assert "type the project's name" in page.inner_text("body")
     assert page.goto(project_url).status == 200
     page.goto(f"{project_url}/@@delete-project")
     page.fill("#psc-confirm-name", "collective.easyform.extra")
@@ -286,18 +286,20 @@ def test_listing_and_project_page_pass_axe_at_desktop_and_phone_width(
             assert page.evaluate(WIDER_THAN_SCREEN) == [], (name, width)
             DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}-{width}.png"))
-        # On a phone the name, the version and the install line are on the
-        # first screen, and the README starts within the second.
-        if width == 390:
-            assert page.locator("h1").bounding_box()["y"] < 844
-            assert page.locator("#psc-snippet-pip").bounding_box()["y"] < 844
-            assert page.locator("#psc-readme").bounding_box()["y"] < 2 * 844
+            # On a phone the name, the version and the install line are on
+            # the first screen, and the README starts within the second.
+            if name == "project" and width == 390:
+                assert page.locator("h1").bounding_box()["y"] < 844
+                assert page.locator("#psc-snippet-pip").bounding_box()["y"] < 844
+                assert page.locator("#psc-readme").bounding_box()["y"] < 2 * 844
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_maintainer_tools_at_desktop_and_phone_width(chromium, site, width):
+def test_maintainer_tools_at_desktop_and_phone_width(
+    chromium, site, portal_server, width
+):
     """Tokens, maintainers and a new center, as a maintainer sees them."""
     context = chromium.new_context(viewport={"width": width, "height": 844})
     origin = site["portal"].split("/plone")[0]
@@ -311,6 +313,10 @@ def test_maintainer_tools_at_desktop_and_phone_width(chromium, site, width):
             password="marta-secret-1",
             properties={"fullname": "Marta Quokka"},
         )
+        # Owners manage the maintainers: make Maria one of the project.
+        project = portal_server["pypi"]["collective-easyform-extra"]
+        project.manage_setLocalRoles(MAINTAINER[0], ["Maintainer", "Owner"])
+        project.reindexObjectSecurity()
     transaction.commit()
     try:
         login(page, site, *MAINTAINER)
@@ -347,7 +353,7 @@ def test_maintainer_tools_at_desktop_and_phone_width(chromium, site, width):
         page.goto(f"{project}/@@maintainers")
         page.fill("#psc-find", "quok")
         page.click("#psc-find-user button")
-        page.wait_for_url("**/@@maintainers?find=quok")
+        page.wait_for_url("**/@@maintainers?find=quok*")
         found = page.locator("#psc-found-users li")
         assert found.count() == 1
         assert "Marta Quokka" in found.inner_text()
@@ -355,6 +361,6 @@ def test_maintainer_tools_at_desktop_and_phone_width(chromium, site, width):
         page.screenshot(path=str(DOCS_SCREENSHOTS / f"maintainers-{width}.png"))
         found.locator("button[name='form.add']").click()
         page.wait_for_url("**/@@maintainers")
-        assert "marta now maintains this project" in page.inner_text("#content")
+        assert "marta now maintains this project" in page.inner_text("body")
     finally:
         context.close()

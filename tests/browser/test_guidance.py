@@ -34,6 +34,9 @@ def test_an_empty_center_shows_how_to_publish_the_first_package(center):
         link.get("href") for link in box.cssselect("a")
     ]
     assert page.get_element_by_id("psc-no-results", None) is None
+    # No search box, no empty filters, no "0 projects" before the first one.
+    assert page.get_element_by_id("psc-search", None) is None
+    assert page.get_element_by_id("psc-count", None) is None
 
 
 def test_a_search_without_results_offers_to_clear_it(center, tmp_path):

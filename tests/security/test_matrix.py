@@ -584,8 +584,25 @@ def edit_form(field, value):
 
 
 def patch_categories(world, auth, actor):
-    answer = rest(world, auth, "PATCH", "alices-tool", {"categories": ["Quokkas"]})
-    return answer, lambda center: center["alices-tool"].categories == ["Quokkas"]
+    answer = rest(world, auth, "PATCH", "alices-tool", {"categories": ["Forms"]})
+    return answer, lambda center: center["alices-tool"].categories == ["Forms"]
+
+
+def edit_form_categories(world, auth, actor):
+    """Tick a category of the site's list on the edit form."""
+    answer = form_post(
+        world,
+        auth,
+        actor,
+        "alices-tool/@@edit",
+        {
+            "form.widgets.IBasic.title": "alices-tool",
+            "form.widgets.categories:list": "Search",
+            "form.widgets.categories-empty-marker": "1",
+            "form.buttons.save": "Save",
+        },
+    )
+    return answer, lambda center: center["alices-tool"].categories == ["Search"]
 
 
 # Who may edit a project's page (Modify portal content): the rest is refused.
@@ -599,7 +616,7 @@ PACKAGING = {
     "REST POST SoftwareRelease": (post_release, set()),
     "edit form license": (edit_form("license", "Forged"), set()),
     "REST PATCH project categories": (patch_categories, EDITORS),
-    "edit form categories": (edit_form("categories", "Quokkas"), EDITORS),
+    "edit form categories": (edit_form_categories, EDITORS),
 }
 
 

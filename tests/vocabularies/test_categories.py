@@ -29,6 +29,8 @@ def test_the_edit_form_offers_the_categories_as_checkboxes(center, tmp_path):
     project = center["demo"]
     request = project.REQUEST
     request.form.clear()
+    # As the publisher does: with a user, the form checks field permissions.
+    request.set("AUTHENTICATED_USER", api.user.get_current())
     page = lxml.html.fromstring(project.restrictedTraverse("@@edit")())
     boxes = page.cssselect("input[type=checkbox][name='form.widgets.categories:list']")
     labels = [

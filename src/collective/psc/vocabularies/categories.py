@@ -28,5 +28,7 @@ def project_categories(context: object) -> SimpleVocabulary:
 
 
 def _token(value: str) -> str:
-    """Return an ASCII token for a category of any spelling."""
+    """Return the category itself when it is ASCII, else a hash of it."""
+    if value.isascii():
+        return value
     return hashlib.sha256(value.encode()).hexdigest()[:16]
