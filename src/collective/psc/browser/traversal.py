@@ -123,11 +123,13 @@ class Moved(Missing):
 
 def canonical_child(context: Any, name: str) -> Any:
     """Return the child a name spells otherwise (project, release), or None."""
+    # The content object itself, not the interface mypy-zope narrows it to.
+    container: Any = context
     try:
         if ISoftwareCenter.providedBy(context):
-            found = projects.find_project(center=context, name=name)
+            found = projects.find_project(center=container, name=name)
         elif IProject.providedBy(context):
-            found = releases.find_release(project=context, version=name)
+            found = releases.find_release(project=container, version=name)
         else:
             return None
     except (InvalidName, InvalidVersion):
