@@ -3,6 +3,7 @@
 from collective.psc.i18n import LOCALES
 from pathlib import Path
 from plone import api
+from tests.fixtures.builder import build_wheel
 
 import pytest
 import re
@@ -82,11 +83,15 @@ def test_german_translates_every_message_keeping_its_placeholders():
 
 
 @pytest.mark.functional
-def test_listing_speaks_german_when_the_browser_asks(served_center):
+def test_listing_speaks_german_when_the_browser_asks(served_center, client, tmp_path):
     api.portal.set_registry_record("plone.available_languages", ["en", "de"])
     api.portal.set_registry_record("plone.use_request_negotiation", True)
     transaction.commit()
     url = served_center.absolute_url()
+    empty = requests.get(url, headers={"Accept-Language": "de"}, timeout=30)
+    assert "Veröffentlichen Sie Ihr erstes Paket" in empty.text
+    # With a project, the listing shows its search, filters and sorts.
+    assert client.upload(build_wheel(tmp_path, "demo", "1.0")).status == 200
     german = requests.get(url, headers={"Accept-Language": "de"}, timeout=30)
     english = requests.get(url, headers={"Accept-Language": "en"}, timeout=30)
     assert german.status_code == english.status_code == 200
