@@ -6,6 +6,7 @@ from collective.psc.services import archives
 from collective.psc.services import distributions
 from collective.psc.services import projects
 from collective.psc.services import releases
+from plone import api
 from tests.fixtures.builder import build_sdist
 from tests.fixtures.builder import build_wheel
 
@@ -118,3 +119,12 @@ def test_center_feed_describes_the_center(center, tmp_path):
         center.journal, serial=center.journal.last_serial
     )
     assert titles(feed["entries"]) == ["Alpha 1.0"]
+
+
+def test_a_yanked_release_is_marked_in_the_feed(center, tmp_path):
+    upload(center, build_wheel(tmp_path / "1", "Alpha", "1.0"))
+    upload(center, build_wheel(tmp_path / "2", "Alpha", "1.1"))
+    with api.env.adopt_roles(["Manager"]):
+        releases.yank(release=center["alpha"]["1.1"], reason="Broken.")
+    entries = data.project_entries(center["alpha"], center_url="")
+    assert titles(entries) == ["Alpha 1.1 (yanked)", "Alpha 1.0"]

@@ -49,9 +49,11 @@ def last_change(journal: Journal, *, serial: int) -> datetime | None:
 def release_entry(project: Project, release: Release, *, center_url: str) -> dict:
     """Return the feed entry of a release."""
     project_url = f"{center_url}/{project.getId()}"
+    # A yanked release stays in the feed, marked as everywhere it is listed.
+    mark = " (yanked)" if release.yanked else ""
     return {
         "id": f"{project_url}/{release.getId()}",
-        "title": f"{project.display_name} {release.version}",
+        "title": f"{project.display_name} {release.version}{mark}",
         "project": project.display_name,
         "version": release.version,
         "summary": release.description or project.description or "",
