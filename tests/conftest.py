@@ -1,5 +1,6 @@
 """Fixtures shared by the whole test suite."""
 
+from collective.psc.i18n import compile_translations
 from collective.psc.testing import FUNCTIONAL_TESTING
 from collective.psc.testing import INTEGRATION_TESTING
 from collective.psc.testing import SERVER_TESTING
@@ -20,6 +21,13 @@ pytest_plugins = [
     "tests.fixtures.installers",
     "tests.fixtures.buildout",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translations once, before any test worker loads the ZCML."""
+    if not hasattr(config, "workerinput"):
+        compile_translations()
+
 
 globals().update(
     fixtures_factory(

@@ -1,10 +1,13 @@
 """Translations: the .pot matches the code, German is complete and negotiated."""
 
+from collective.psc.i18n import compile_po
 from collective.psc.i18n import LOCALES
 from pathlib import Path
 from plone import api
 from tests.fixtures.builder import build_wheel
 
+import gettext
+import os
 import pytest
 import re
 import requests
@@ -100,3 +103,23 @@ def test_listing_speaks_german_when_the_browser_asks(served_center, client, tmp_
         assert text not in english.text
     assert "Sort by" in english.text
     assert "Sort by" not in german.text
+
+
+def test_compiling_replaces_the_mo_whole_and_only_when_the_po_is_newer(tmp_path):
+    """The .mo is renamed into place (no partial file left) and kept while fresh."""
+    po = tmp_path / "collective.psc.po"
+    po.write_bytes(GERMAN.read_bytes())
+    mo = compile_po(po)
+    with mo.open("rb") as compiled:
+        german = gettext.GNUTranslations(compiled)
+    assert german.gettext("Release date") == "Veröffentlichungsdatum"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "collective.psc.mo",
+        "collective.psc.po",
+    ]
+    inode = mo.stat().st_ino
+    compile_po(po)
+    assert mo.stat().st_ino == inode
+    os.utime(po, (mo.stat().st_mtime + 10, mo.stat().st_mtime + 10))
+    compile_po(po)
+    assert mo.stat().st_ino != inode
