@@ -115,7 +115,8 @@ def test_list(instance):
     assert set(rows) == set(instance["tokens"].values())
     all_projects = rows[instance["tokens"]["all"]].split()
     assert all_projects[1:4] == ["alice", "all", "projects"]
-    assert all_projects[-1] == "CI"
+    # created date and time, expiry, last use (none: no request used it), description
+    assert all_projects[-3:] == ["never", "never", "CI"]
     scoped = rows[instance["tokens"]["scoped"]].split()
     assert scoped[1:4] == ["alice", "project", "alices-tool"]
     assert "psc-" not in result.stdout

@@ -8,6 +8,9 @@ from collective.psc.services import projects
 from collective.psc.tokens.store import create_token
 from collective.psc.tokens.store import list_tokens
 from collective.psc.tokens.store import revoke_token
+from collective.psc.tokens.uses import token_uses
+from datetime import datetime
+from datetime import UTC
 from plone import api
 from tests.tokens.server import IWhoAmICenter
 from tests.tokens.server import PASSWORD
@@ -170,3 +173,60 @@ def test_action_with_dot_segments_reaches_no_page(site):
     with api.env.adopt_user(username="alice"):
         tokens = list_tokens(center=site["center"], user_id="alice")
     assert [info.id for info in tokens] == [site["info"].id, site["scoped_info"].id]
+
+
+def alices_tokens(site) -> dict:
+    """Return alice's tokens by id as the database has them now."""
+    transaction.begin()
+    with api.env.adopt_user(username="alice"):
+        return {
+            info.id: info
+            for info in list_tokens(center=site["center"], user_id="alice")
+        }
+
+
+def test_a_token_records_its_last_use_on_index_reads_and_uploads(site):
+    assert {info.last_used for info in alices_tokens(site).values()} == {None}
+    before = datetime.now(UTC).replace(microsecond=0)
+    # A read of the simple index (an HTML page, as pip asks for it) records
+    # the use without Plone's CSRF protection stepping in.
+    status, _headers, body = call(
+        f"{site['url']}/simple/", login="__token__", password=site["token"]
+    )
+    assert status == 200, body
+    tokens = alices_tokens(site)
+    used = tokens[site["info"].id].last_used
+    assert used is not None
+    assert before <= used <= datetime.now(UTC)
+    assert tokens[site["scoped_info"].id].last_used is None
+    # Within the resolution a second use writes nothing.
+    serial = token_uses(site["center"])._p_serial
+    whoami(f"{site['url']}/file_upload", site["token"])
+    assert alices_tokens(site)[site["info"].id].last_used == used
+    assert token_uses(site["center"])._p_serial == serial
+    whoami(f"{site['url']}/file_upload?name=alices-tool", site["scoped"])
+    assert alices_tokens(site)[site["scoped_info"].id].last_used >= used
+    assert token_uses(site["center"])._p_serial != serial
+    # A password login records nothing for any token.
+    times = token_uses(site["center"]).times.copy()
+    status, _headers, _body = call(
+        f"{site['url']}/simple/", login="alice", password=PASSWORD
+    )
+    assert status == 200
+    transaction.begin()
+    assert token_uses(site["center"]).times == times
+
+
+def test_the_tokens_page_and_revoking_show_and_forget_the_last_use(site):
+    whoami(f"{site['url']}/file_upload", site["token"])
+    used = alices_tokens(site)[site["info"].id].last_used
+    status, _headers, body = call(
+        f"{site['url']}/@@api-tokens", login="alice", password=PASSWORD
+    )
+    assert status == 200
+    assert "Last used" in body
+    assert used.strftime("%Y-%m-%d %H:%M UTC") in body
+    with api.env.adopt_user(username="alice"):
+        revoke_token(center=site["center"], token_id=site["info"].id)
+    transaction.commit()
+    assert site["info"].id not in token_uses(site["center"]).times

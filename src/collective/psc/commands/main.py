@@ -170,14 +170,19 @@ def _announce(settings: InstanceSettings, info: dict) -> None:
 
 def run_zeo(args: argparse.Namespace) -> int:
     """Run a ZEO server on the instance's data until it is stopped."""
-    # The server resolves write conflicts of the center's journal itself, so
-    # it must import the journal's class: fail now if it cannot.
+    # The server resolves write conflicts of the center's journal and of its
+    # record of token uses itself, so it must import their classes: fail now
+    # if it cannot.
     from collective.psc.journal import Journal
+    from collective.psc.tokens.uses import TokenUses
     from ZEO.runzeo import main as runzeo
 
     config = write_zeo_server(args.var, args.address)
+    resolved = ", ".join(
+        f"{cls.__module__}.{cls.__name__}" for cls in (Journal, TokenUses)
+    )
     print(f"ZEO:      {args.address} (data in {args.var.resolve()})")
-    print(f"Resolves: write conflicts of {Journal.__module__}.{Journal.__name__}")
+    print(f"Resolves: write conflicts of {resolved}")
     sys.stdout.flush()
     runzeo(["-C", str(config)])
     return 0

@@ -73,19 +73,21 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """Print one line per token: id, user, scope, created, description."""
+    """Print one line per token: id, user, scope, dates, last use, description."""
     from collective.psc.tokens.store import list_tokens
 
     with opened_app(args.zope_conf) as app:
         center = open_center(app, args)
         infos = call_service(list_tokens, center=center, user_id=args.owner)
     print(
-        f"{'id':<12}  {'user':<20}  {'scope':<24}  {'created (UTC)':<16}  description"
+        f"{'id':<12}  {'user':<20}  {'scope':<24}  {'created (UTC)':<16}  "
+        f"{'expires':<10}  {'last used (UTC)':<16}  description"
     )
     for info in infos:
         print(
             f"{info.id:<12}  {info.user_id:<20}  {_scope(info):<24}  "
-            f"{info.created:%Y-%m-%d %H:%M}  {info.description}"
+            f"{info.created:%Y-%m-%d %H:%M}  {_expiry(info):<10}  "
+            f"{_last_used(info):<16}  {info.description}"
         )
     return 0
 
@@ -102,6 +104,16 @@ def run_revoke(args: argparse.Namespace) -> int:
         transaction.commit()
     print(f"Revoked API token {info.id} of {info.user_id}.")
     return 0
+
+
+def _expiry(info: Any) -> str:
+    if info.expires is None:
+        return "never"
+    return "expired" if info.expired() else f"{info.expires:%Y-%m-%d}"
+
+
+def _last_used(info: Any) -> str:
+    return "never" if info.last_used is None else f"{info.last_used:%Y-%m-%d %H:%M}"
 
 
 def _scope(info: Any) -> str:

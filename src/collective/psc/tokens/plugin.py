@@ -7,7 +7,8 @@ view marked ``IIndexEndpoint`` whose context is a software center accepts the
 password as an API token of that center. Path tricks (``simple/../edit``, an
 ``:action`` of ``../@@api-tokens``, a project named like an endpoint) change
 what is published, so they reach no endpoint and the token logs in nowhere.
-The token's info is kept on the request so the endpoint can enforce its scope.
+The token's info is kept on the request so the endpoint can enforce its scope,
+and the time of its use is recorded (``tokens/uses.py``).
 """
 
 from AccessControl import ClassSecurityInfo
@@ -18,7 +19,10 @@ from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.interfaces import ISoftwareCenter
 from collective.psc.tokens.store import authenticate_token
 from collective.psc.tokens.store import REQUEST_KEY
+from collective.psc.tokens.uses import record_use
 from collective.psc.types import Center
+from datetime import datetime
+from datetime import UTC
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin
 from typing import Any
@@ -56,6 +60,9 @@ class TokenAuthentication(BasePlugin):
         if info is None:
             return None
         request.other[REQUEST_KEY] = info
+        record_use(
+            center=center, token_id=info.id, request=request, now=datetime.now(UTC)
+        )
         user = self._getPAS().getUserById(info.user_id)
         return info.user_id, user.getUserName()
 

@@ -16,6 +16,9 @@ from collective.psc.names import normalize_name
 from collective.psc.permissions import UploadDistribution
 from collective.psc.services.base import current_user_id
 from collective.psc.services.projects import find_project
+from collective.psc.tokens.uses import forget_uses
+from collective.psc.tokens.uses import token_uses
+from collective.psc.tokens.uses import TokenUses
 from collective.psc.types import Center
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +52,8 @@ class TokenInfo:
     description: str
     created: datetime
     expires: datetime | None = None
+    # When the token last authenticated a request, to within USE_RESOLUTION.
+    last_used: datetime | None = None
 
     def expired(self, now: datetime | None = None) -> bool:
         """Tell whether the token's expiry date has passed."""
@@ -107,8 +112,9 @@ def list_tokens(*, center: Center, user_id: str | None = None) -> list[TokenInfo
     elif not _is_manager(center):
         user_id = current_user_id()
     records = (_tokens(center) or {}).values()
+    uses = token_uses(center)
     infos = [
-        _info(record)
+        _info(record, uses)
         for record in records
         if user_id is None or record["user_id"] == user_id
     ]
@@ -131,6 +137,7 @@ def revoke_token(*, center: Center, token_id: str) -> TokenInfo:
         center=center, user_id=record["user_id"], what=f"revoke the token {token_id!r}"
     )
     del tokens[token_id]
+    forget_uses(center=center, token_ids=[token_id])
     return _info(record)
 
 
@@ -142,6 +149,7 @@ def delete_user_tokens(*, center: Center, user_id: str) -> int:
     ids = [key for key, record in tokens.items() if record["user_id"] == user_id]
     for token_id in ids:
         del tokens[token_id]
+    forget_uses(center=center, token_ids=ids)
     return len(ids)
 
 
@@ -207,7 +215,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _info(record: dict) -> TokenInfo:
+def _info(record: dict, uses: TokenUses | None = None) -> TokenInfo:
     return TokenInfo(
         id=record["id"],
         user_id=record["user_id"],
@@ -216,6 +224,7 @@ def _info(record: dict) -> TokenInfo:
         created=record["created"],
         # Tokens made before expiry existed have no "expires" key.
         expires=record.get("expires"),
+        last_used=None if uses is None else uses.get(record["id"]),
     )
 
 

@@ -115,6 +115,10 @@ class TokensView(BrowserView):
         """Return when a token was created, in UTC."""
         return info.created.strftime("%Y-%m-%d %H:%M UTC")
 
+    def last_used(self, info: TokenInfo) -> str:
+        """Return when a token last authenticated a request, in UTC."""
+        return info.last_used.strftime("%Y-%m-%d %H:%M UTC") if info.last_used else ""
+
     def lifetime(self) -> timedelta | None:
         """Return the lifetime the form chose; None for a token that never expires."""
         days = expiry_days(self.request.form.get("expires", ""))
