@@ -5,7 +5,9 @@ Chromium runs headless with its own network features off. Screenshots of the
 listing, a project and a release are kept in ``test-artifacts/browser/``.
 """
 
+from collective.psc.controlpanel.interfaces import DEFAULT_CATEGORIES
 from collective.psc.services import maintainers
+from collective.psc.services import releases
 from pathlib import Path
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
@@ -362,5 +364,111 @@ def test_maintainer_tools_at_desktop_and_phone_width(
         found.locator("button[name='form.add']").click()
         page.wait_for_url("**/@@maintainers")
         assert "marta now maintains this project" in page.inner_text("body")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_guidance_urls_and_tools_at_desktop_and_phone_width(
+    chromium, site, portal_server, width
+):
+    """A search without results, a misspelt URL, a yanked release, the edit form,
+    deleting by name and the control panel, at a desktop and a phone width."""
+    center = portal_server["pypi"]
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        releases.yank(
+            release=center["collective-easyform-extra"]["2.1"],
+            reason="Breaks forms with date fields; use 2.0.0.",
+        )
+        api.user.create(
+            email="sam@example.org",
+            username="sam",
+            password="sam-secret-1",
+            roles=["Manager"],
+        )
+        # Owners edit the project's page: make Maria the project's owner.
+        easyform = center["collective-easyform-extra"]
+        easyform.manage_setLocalRoles(MAINTAINER[0], ["Maintainer", "Owner"])
+        easyform.reindexObjectSecurity()
+    transaction.commit()
+    context = chromium.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    project = f"{site['center']}/collective-easyform-extra"
+    try:
+        # A search that finds nothing offers the way back to every project.
+        page.goto(site["center"])
+        page.fill("input[name='q']", "no such thing anywhere")
+        page.press("input[name='q']", "Enter")
+        page.wait_for_url("**q=no+such*")
+        notice = page.locator("#psc-no-results")
+        assert notice.is_visible()
+        assert page.locator("#psc-projects h2").count() == 0
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("no results", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"no-results-{width}.png"))
+        notice.locator("a").click()
+        page.wait_for_url(site["center"])
+        assert len(titles(page)) > 1
+        # Any spelling of the name and version lands on the release page,
+        # which warns that the release is yanked.
+        answer = page.goto(f"{site['center']}/Collective.EasyForm_Extra/2.1.0")
+        assert answer.ok
+        assert page.url == f"{project}/2.1"
+        warning = page.locator("#psc-release-yanked")
+        assert warning.is_visible()
+        assert "use 2.0.0" in page.locator("#psc-yank-reason").inner_text()
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("yanked release", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"release-yanked-{width}.png"))
+        # The maintainer's edit form: categories from the site's list, and no
+        # field that an upload writes.
+        login(page, site, *MAINTAINER)
+        page.goto(f"{project}/edit")
+        boxes = page.locator(
+            "input[type=checkbox][name='form.widgets.categories:list']"
+        )
+        values = {boxes.nth(n).get_attribute("value") for n in range(boxes.count())}
+        assert set(DEFAULT_CATEGORIES) <= values
+        assert page.locator("[name='form.widgets.summary']").count() == 0
+        assert page.locator("[name='form.widgets.license']").count() == 0
+        page.locator("label:has-text('Multilingual')").first.click()
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("edit form", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"edit-project-{width}.png"))
+        page.click("#form-buttons-save")
+        page.wait_for_url(project)
+        page.goto(f"{site['center']}?category=Multilingual")
+        assert titles(page) == ["collective.easyform.extra"]
+        # Deleting the project needs its name typed.
+        page.goto(f"{project}/@@delete-project")
+        page.fill("#psc-confirm-name", "collective.easyform")
+        page.click("#psc-confirm-delete button[name='form.delete']")
+        page.wait_for_url("**/@@delete-project")
+        assert "type the project's name" in page.inner_text("body")
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("delete project", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"delete-project-{width}.png"))
+        page.fill("#psc-confirm-name", "Collective.EasyForm.Extra")
+        page.click("#psc-confirm-delete button[name='form.delete']")
+        page.wait_for_url(site["center"])
+        assert "collective.easyform.extra" not in titles(page)
+        assert page.goto(project).status == 404
+    finally:
+        context.close()
+    # A site manager finds the centers in the control panel.
+    context = chromium.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    try:
+        login(page, site, "sam", "sam-secret-1")
+        page.goto(f"{site['portal']}/@@psc-controlpanel")
+        row = page.locator("#psc-centers tbody tr")
+        assert row.count() == 1
+        assert row.locator("a").first.inner_text() == "Add-ons"
+        # Three example projects, one deleted above.
+        assert row.locator("td").nth(1).inner_text() == "2"
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("control panel", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"controlpanel-{width}.png"))
+        page.click("#psc-add-center")
+        page.wait_for_url("**/++add++SoftwareCenter")
+        assert page.locator("#form-widgets-IBasic-title").is_visible()
     finally:
         context.close()
