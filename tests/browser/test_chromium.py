@@ -372,8 +372,11 @@ def test_maintainer_tools_at_desktop_and_phone_width(
 def test_guidance_urls_and_tools_at_desktop_and_phone_width(
     chromium, site, portal_server, width
 ):
-    """A search without results, a misspelt URL, a yanked release, the edit form,
-    deleting by name and the control panel, at a desktop and a phone width."""
+    """Each page and tool of the product pages at a desktop and a phone width.
+
+    The latest release, PyPI's metadata, a search without results, a misspelt
+    URL, a yanked release, the edit form, deleting by name and the control panel.
+    """
     center = portal_server["pypi"]
     with api.env.adopt_user(username=SITE_OWNER_NAME):
         releases.yank(
@@ -397,6 +400,22 @@ def test_guidance_urls_and_tools_at_desktop_and_phone_width(
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     project = f"{site['center']}/collective-easyform-extra"
     try:
+        # With 2.1.0 yanked, the listing and the project page agree that
+        # 2.0.0 is the latest release, and mark 2.1.0 where they list it.
+        page.goto(site["center"])
+        entry = page.locator("#psc-projects .psc-entry").filter(
+            has_text="collective.easyform.extra"
+        )
+        assert entry.locator(".psc-version").first.inner_text() == "2.0.0"
+        page.goto(project)
+        assert page.locator("#psc-latest-version").inner_text().strip() == "2.0.0"
+        history = page.locator("#psc-release-2\\.1")
+        assert "Yanked" in history.inner_text()
+        # PyPI's metadata: the author and the Meta block.
+        assert "Alice Example" in page.locator("#content").inner_text()
+        assert ">=3.10" in page.locator("#psc-meta").inner_text()
+        assert page.evaluate(WIDER_THAN_SCREEN) == [], ("latest", width)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"latest-yanked-{width}.png"))
         # A search that finds nothing offers the way back to every project.
         page.goto(site["center"])
         page.fill("input[name='q']", "no such thing anywhere")
