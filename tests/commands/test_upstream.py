@@ -1,10 +1,10 @@
 """``psc upstream conflicts`` against a real instance and an nginx upstream."""
 
-from pathlib import Path
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.commands import run_script
 from tests.fixtures.instances import new_instance
 from tests.fixtures.instances import psc
-from tests.fixtures.served import BIN
+from tests.fixtures.instances import SCRIPT
 from tests.fixtures.servers import running_nginx
 from tests.fixtures.upstream import requested
 from tests.fixtures.upstream import StaticIndex
@@ -12,12 +12,9 @@ from tests.fixtures.upstream import StaticIndex
 import hashlib
 import json
 import pytest
-import subprocess
 
 
 pytestmark = pytest.mark.functional
-
-SCRIPT = Path(__file__).parent.parent / "fixtures" / "instance_script.py"
 
 
 def test_conflicts_lists_shadowed_local_and_reserved_names(tmp_path):
@@ -29,19 +26,13 @@ def test_conflicts_lists_shadowed_local_and_reserved_names(tmp_path):
     index.publish("acme-secret", build_wheel(built, "acme-secret", "1.0"))
     index.publish("elsewhere", build_wheel(built, "elsewhere", "1.0"))
     with running_nginx(index.root, tmp_path / "nginx") as base:
-        configured = subprocess.run(
-            [
-                str(BIN / "python"),
-                str(SCRIPT),
-                instance["zope_conf"],
-                "upstream",
-                f"{base}/simple/",
-                "acme-*",
-            ],
-            capture_output=True,
-            text=True,
+        configured = run_script(
+            SCRIPT,
+            instance["zope_conf"],
+            "upstream",
+            f"{base}/simple/",
+            "acme-*",
             cwd=instance["root"],
-            timeout=300,
         )
         assert configured.returncode == 0, configured.stderr
         center = ("--center", "/Plone/pypi")

@@ -15,6 +15,7 @@ from tests.fixtures.client import IndexClient
 from tests.fixtures.commands import free_port
 from tests.fixtures.commands import PSC
 from tests.fixtures.commands import run
+from tests.fixtures.commands import run_psc
 from tests.fixtures.commands import wait_for
 
 import hashlib
@@ -56,7 +57,7 @@ def instance(tmp_path_factory):
 
 
 def psc(instance, *args: str) -> subprocess.CompletedProcess:
-    return run(PSC, "-C", instance["zope_conf"], *args, cwd=instance["root"])
+    return run_psc("-C", instance["zope_conf"], *args, cwd=instance["root"])
 
 
 def start(instance) -> subprocess.Popen:

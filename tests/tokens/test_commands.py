@@ -3,7 +3,7 @@
 The tests share one instance and run in file order.
 """
 
-from tests.fixtures.commands import run
+from tests.fixtures.commands import run_script
 from tests.fixtures.instances import new_instance
 from tests.fixtures.instances import psc
 from tests.fixtures.instances import SCRIPT
@@ -11,7 +11,6 @@ from tests.fixtures.instances import SCRIPT
 import json
 import pytest
 import re
-import sys
 
 
 TOKEN = re.compile(r"^psc-(?P<id>[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$", re.MULTILINE)
@@ -25,13 +24,8 @@ def instance(tmp_path_factory):
 
 
 def authenticate(instance, token):
-    result = run(
-        sys.executable,
-        str(SCRIPT),
-        instance["zope_conf"],
-        "authenticate",
-        token,
-        cwd=instance["root"],
+    result = run_script(
+        SCRIPT, instance["zope_conf"], "authenticate", token, cwd=instance["root"]
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
