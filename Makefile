@@ -50,7 +50,9 @@ help:
 $(STAMP): setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[test,dev]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode \
+		-c constraints.txt -e ".[test,dev]"
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -59,7 +61,8 @@ $(STAMP61): setup.py constraints-6.1.txt
 	$(PYTHON) -m venv $(VENV61)
 	$(VENV61)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(VENV61)/bin/uv pip install --python $(VENV61)/bin/python --quiet \
-		-c constraints-6.1.txt -e ".[test]" "Plone==6.1.*" setuptools
+		--compile-bytecode -c constraints-6.1.txt -e ".[test]" "Plone==6.1.*" setuptools
+	$(VENV61)/bin/python -m compileall -q src
 	touch $(STAMP61)
 
 system-packages:

@@ -10,7 +10,12 @@ starts Zope once, as runwsgi does.
 Also timed: ``psc init`` followed by runwsgi, the two Zope start-ups that a
 restart cost before ``psc serve`` started Zope once; and a ``psc`` data
 command (``psc centers``) against the stopped instance, the start-up cost
-every admin command pays with the embedded FileStorage.
+every admin command pays with the embedded FileStorage, once as installed
+and once without bytecode files: ``PYTHONPYCACHEPREFIX`` pointing to an empty
+folder and ``PYTHONDONTWRITEBYTECODE=1`` make Python compile every module from
+source, as it does in an environment that sets ``PYTHONDONTWRITEBYTECODE``
+(many container images) when the install wrote no ``.pyc`` files (``uv pip
+install`` without ``--compile-bytecode``).
 
 Usage: .venv/bin/python benchmarks/startup.py [--runs 5]
 """
@@ -63,9 +68,9 @@ def time_to_answer(command: list[str], url: str, cwd: Path) -> float:
         server.wait(timeout=60)
 
 
-def time_command(command: list[str], cwd: Path) -> float:
+def time_command(command: list[str], cwd: Path, env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
@@ -92,6 +97,12 @@ def main() -> None:
             "runwsgi": [],
             "init+runwsgi": [],
             "centers": [],
+            "centers, no .pyc": [],
+        }
+        no_bytecode = {
+            **os.environ,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPYCACHEPREFIX": str(root / "empty-pycache"),
         }
         for _run in range(args.runs):
             times["psc serve"].append(time_to_answer(serve, url, root))
@@ -100,9 +111,12 @@ def main() -> None:
                 time_command(init, root) + time_to_answer(runwsgi, url, root)
             )
             times["centers"].append(time_command(centers, root))
+            times["centers, no .pyc"].append(
+                time_command(centers, root, env=no_bytecode)
+            )
     for name, values in times.items():
         print(
-            f"{name:<13} median {statistics.median(values):6.2f} s  "
+            f"{name:<16} median {statistics.median(values):6.2f} s  "
             f"min {min(values):6.2f}  max {max(values):6.2f}  ({len(values)} runs)"
         )
     ratio = statistics.median(times["psc serve"]) / statistics.median(times["runwsgi"])
@@ -111,6 +125,10 @@ def main() -> None:
         times["psc serve"]
     )
     print(f"init+runwsgi / psc serve: {before:.2f}")
+    compiled = statistics.median(times["centers"]) / statistics.median(
+        times["centers, no .pyc"]
+    )
+    print(f"centers with .pyc / without: {compiled:.2f}")
 
 
 if __name__ == "__main__":
