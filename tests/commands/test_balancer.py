@@ -24,13 +24,17 @@ from tests.fixtures.servers import NGINX_MAIN
 from tests.fixtures.servers import running
 from urllib3 import encode_multipart_formdata
 
+import base64
 import collections
 import concurrent.futures
+import contextlib
 import hashlib
 import os
 import pytest
 import requests
+import select
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -258,6 +262,131 @@ def test_an_instance_killed_during_an_upload_leaves_nothing(cluster, tmp_path):
     assert [entry["hashes"]["sha256"] for entry in page["files"]] == [
         hashlib.sha256(wheel.read_bytes()).hexdigest()
     ]
+
+
+def stored_blobs(cluster: dict) -> int:
+    """Count the blob files or large objects in the cluster's shared storage."""
+    if cluster["backend"] == "zeo":
+        blobs = cluster["root"] / "data" / "blobstorage"
+        return sum(1 for path in blobs.rglob("*") if path.is_file())
+    import psycopg2
+
+    connection = psycopg2.connect(cluster["options"][1])
+    with contextlib.closing(connection), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_largeobject_metadata")
+        return cursor.fetchone()[0]
+
+
+def upload_request(port: int, body: bytes, content_type: str) -> bytes:
+    """Return twine's whole POST of a form to an instance's legacy URL."""
+    credentials = base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
+    head = (
+        "POST /Plone/pypi/legacy/ HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\n"
+        f"Content-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"Authorization: Basic {credentials}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def answered(connection: socket.socket) -> bool:
+    """Tell whether the server has sent anything on the connection yet."""
+    return bool(select.select([connection], [], [], 0)[0])
+
+
+def staged_archive(
+    directory: Path, size: int, process: subprocess.Popen, connection: socket.socket
+) -> Path:
+    """Wait until an uncommitted blob file in a directory holds ``size`` bytes."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the instance ended before staging the archive"
+        assert not answered(connection), "answered before the archive was staged"
+        for path in directory.glob("BUC*"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_size == size:
+                    return path
+        time.sleep(0.001)
+    raise AssertionError(f"no uncommitted blob of {size} bytes in {directory}")
+
+
+def open_file_sizes(pid: int, directory: Path) -> list[int]:
+    """Return the sizes of the files in a directory a process holds open."""
+    sizes = []
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(descriptor).startswith(f"{directory}/"):
+                sizes.append(descriptor.stat().st_size)
+    return sizes
+
+
+def received_until_closed(connection: socket.socket) -> bytes:
+    """Return everything the server sent until it closed the connection."""
+    connection.settimeout(60)
+    received = b""
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := connection.recv(1 << 16):
+            received += chunk
+    return received
+
+
+def test_an_instance_killed_between_parse_and_commit_leaves_nothing(cluster, tmp_path):
+    # A fourth instance, its temporary files in a folder of the test, gets a
+    # whole 50 MB upload. Once the archive lies complete in its uncommitted
+    # blob file and no answer has come, the instance is stopped (SIGSTOP),
+    # the moment is checked, and it is killed (SIGKILL). Nothing reaches the
+    # shared storage; the same upload through nginx is stored exactly once.
+    name = "killed-at-commit"
+    wheel = build_wheel(
+        tmp_path,
+        name,
+        "1.0",
+        extra_files={"killed_at_commit/blob.bin": os.urandom(50 << 20)},
+    )
+    archive = wheel.read_bytes()
+    sha256 = hashlib.sha256(archive).hexdigest()
+    body, content_type = encode_multipart_formdata(
+        [*twine_fields(wheel), ("content", (wheel.name, archive))]
+    )
+    temporary = tmp_path / "instance-tmp"
+    temporary.mkdir()
+    env = {**cluster["env"], "TMPDIR": str(temporary)}
+    _first, second = cluster["direct"]
+    blobs = stored_blobs(cluster)
+    with served_site(cluster["root"], cluster["options"], var="d", env=env) as doomed:
+        process = doomed["process"]
+        with socket.create_connection(("127.0.0.1", doomed["port"])) as connection:
+            connection.sendall(upload_request(doomed["port"], body, content_type))
+            staged = staged_archive(temporary, len(archive), process, connection)
+            os.killpg(process.pid, signal.SIGSTOP)
+            # Stopped: the whole body arrived (the server's copy of it), the
+            # archive was parsed out of it byte for byte, nothing was
+            # answered and nothing committed.
+            assert len(body) in open_file_sizes(process.pid, temporary)
+            assert hashlib.sha256(staged.read_bytes()).hexdigest() == sha256
+            assert not answered(connection)
+            assert (
+                requests.get(f"{second}/simple/{name}/", timeout=60).status_code == 404
+            )
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+            assert received_until_closed(connection) == b""
+    for accept in (JSON, "text/html"):
+        page = requests.get(
+            f"{second}/simple/{name}/", headers={"Accept": accept}, timeout=60
+        )
+        assert page.status_code == 404, page.text
+    assert requests.get(f"{second}/pypi/{name}/json", timeout=60).status_code == 404
+    assert stored_blobs(cluster) == blobs
+    result = twine_upload(cluster["public"], [wheel])
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = simple_page(second, name, JSON).json()
+    assert [entry["hashes"]["sha256"] for entry in page["files"]] == [sha256]
+    download = requests.get(page["files"][0]["url"], timeout=60).content
+    assert hashlib.sha256(download).hexdigest() == sha256
+    assert stored_blobs(cluster) == blobs + 1
 
 
 def pack_command(cluster) -> list[str]:
