@@ -36,6 +36,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -436,26 +437,47 @@ def test_packing_during_uploads_keeps_every_file(cluster, tmp_path):
     assert expected == {}
 
 
-def test_pip_installs_through_nginx_with_one_instance_stopped(cluster, tmp_path):
+def logged_requests(cluster: dict) -> list[str]:
+    """Return the lines of nginx's log of upstreams, one per request."""
+    return cluster["upstream_log"].read_text().splitlines()
+
+
+def install(argv: list[str], target: Path, env: dict | None = None) -> None:
+    """Install still-there into a target folder through nginx; check it is there."""
+    result = subprocess.run(
+        [*argv, "--no-deps", "--target", str(target), "still-there"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (target / "still_there").is_dir()
+
+
+def test_pip_and_uv_install_through_nginx_with_one_instance_stopped(cluster, tmp_path):
+    # The second instance stays stopped: this is the module's last test.
     wheel = build_wheel(tmp_path, "still-there", "1.0")
     assert twine_upload(cluster["public"], [wheel]).returncode == 0
     second = cluster["sites"][1]["process"]
-    os.killpg(second.pid, 15)
+    os.killpg(second.pid, signal.SIGTERM)
     second.wait(timeout=60)
-    target = tmp_path / "installed"
-    for _attempt in range(3):
-        result = subprocess.run(
-            [str(BIN / "python"), "-m", "pip", "install", "--no-deps", "--target"]
-            + [
-                str(target),
-                "--index-url",
-                f"{cluster['public']}/simple/",
-                "still-there",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert (target / "still_there").is_dir()
+    index = ["--index-url", f"{cluster['public']}/simple/"]
+    stopped_at = len(logged_requests(cluster))
+    pip = [str(BIN / "python"), "-m", "pip", "install", *index]
+    for attempt in range(3):
+        install(pip, tmp_path / f"pip-{attempt}")
+    uv_from = len(logged_requests(cluster))
+    uv = [str(BIN / "uv"), "pip", "install", "--no-cache", "--python", sys.executable]
+    uv_cache = {"UV_CACHE_DIR": str(tmp_path / "uv-cache")}
+    for attempt in range(3):
+        install([*uv, *index], tmp_path / f"uv-{attempt}", env=uv_cache)
+    lines = logged_requests(cluster)
+    # Every request answered; a request nginx sent to the stopped instance
+    # went on to the other one ($upstream_addr lists both).
+    assert {line.split()[1] for line in lines[stopped_at:]} <= {"200", "304"}
+    assert any(cluster["instances"][1] + ", " in line for line in lines[stopped_at:])
+    # uv asked the server each time, no answer came from a cache of its own.
+    pages = [line for line in lines[uv_from:] if line.endswith("/simple/still-there/")]
+    assert len(pages) == 3, lines[uv_from:]
