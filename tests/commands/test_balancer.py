@@ -31,12 +31,14 @@ import contextlib
 import hashlib
 import os
 import pytest
+import re
 import requests
 import select
 import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -46,6 +48,7 @@ pytestmark = [pytest.mark.functional, pytest.mark.scale]
 PASSWORD = "balanced-secret"
 JSON = "application/vnd.pypi.simple.v1+json"
 PROJECTS = [f"spread-{n}" for n in range(6)]
+SCALING_DOCS = Path(__file__).parents[2] / "docs" / "scaling.rst"
 # Which upstream answered each request, to tell that both instances served.
 UPSTREAM_LOG = (
     "log_format psc_upstreams '$request_method $status $upstream_addr $uri';\n"
@@ -435,6 +438,70 @@ def test_packing_during_uploads_keeps_every_file(cluster, tmp_path):
             body = requests.get(entry["url"], timeout=60).content
             assert hashlib.sha256(body).hexdigest() == expected.pop(entry["filename"])
     assert expected == {}
+
+
+def docs_nginx_snippets(section: str) -> list[str]:
+    """Return the nginx code blocks of a section of docs/scaling.rst."""
+    text = SCALING_DOCS.read_text().split(f"\n{section}\n", 1)[1]
+    text = re.split(r"\n[^\n]+\n-{3,}\n", text, maxsplit=1)[0]
+    blocks = re.findall(r"\.\. code-block:: nginx\n\n((?:(?: {4}.*)?\n)+)", text)
+    return [textwrap.dedent(block) for block in blocks]
+
+
+def get_twice(
+    url: str, accept: str = JSON, auth: tuple[str, str] | None = None
+) -> list[requests.Response]:
+    """GET a URL twice in a row; return both answers."""
+    headers = {"Accept": accept}
+    return [requests.get(url, headers=headers, auth=auth, timeout=60) for _ in "12"]
+
+
+def cache_statuses(answers: list[requests.Response]) -> list[str]:
+    """Return what nginx's cache did for each answer (its X-Cache-Status)."""
+    return [answer.headers["X-Cache-Status"] for answer in answers]
+
+
+def test_a_caching_nginx_as_the_docs_configure_it(cluster, tmp_path):
+    http, server = docs_nginx_snippets("A caching proxy in front")
+    run_dir, port = tmp_path / "nginx", free_port()
+    run_dir.mkdir()
+    balancer = nginx_balancer(
+        instances=cluster["instances"], listen=f"127.0.0.1:{port}"
+    )
+    site = http.replace("/var/cache/nginx/psc", str(run_dir / "cache")) + (
+        balancer.replace(
+            "    location /", textwrap.indent(server, "    ") + "\n    location /"
+        )
+    )
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    config = run_dir / "nginx.conf"
+    config.write_text(NGINX_MAIN.substitute(user=user, run_dir=run_dir, site=site))
+    argv = checked([NGINX, "-p", str(run_dir), "-e", "stderr", "-c", str(config)])
+    with running([*argv, "-g", "daemon off;"], port=port, run_dir=run_dir):
+        base = f"http://127.0.0.1:{port}/pypi"
+        wheel = build_wheel(tmp_path, "cached", "1.0")
+        assert IndexClient(base, "admin", PASSWORD).upload(wheel).status == 200
+        # One copy per Accept header (Vary): both formats stay cached.
+        for accept, first in ((JSON, "MISS"), ("text/html", "MISS"), (JSON, "HIT")):
+            answers = get_twice(f"{base}/simple/cached/", accept)
+            assert cache_statuses(answers) == [first, "HIT"]
+            assert answers[1].headers["Content-Type"].startswith(accept)
+            assert answers[1].headers["Vary"] == "Accept"
+            assert answers[0].content == answers[1].content
+        entry = answers[1].json()["files"][0]
+        for url in (f"{base}/pypi/cached/json", entry["url"]):
+            answers = get_twice(url, "*/*")
+            assert cache_statuses(answers) == ["MISS", "HIT"]
+        digest = hashlib.sha256(answers[1].content).hexdigest()
+        assert digest == entry["hashes"]["sha256"]
+        # With credentials: never from the cache, never into it.
+        url = f"{base}/pypi/cached/1.0/json"
+        assert (
+            cache_statuses(get_twice(url, auth=("admin", PASSWORD))) == ["BYPASS"] * 2
+        )
+        assert cache_statuses(get_twice(url)) == ["MISS", "HIT"]
+        # Plone's own pages are not cached.
+        assert cache_statuses(get_twice(base, "text/html")) == ["BYPASS"] * 2
 
 
 def logged_requests(cluster: dict) -> list[str]:
