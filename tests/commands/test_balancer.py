@@ -377,6 +377,8 @@ def test_an_instance_killed_between_parse_and_commit_leaves_nothing(cluster, tmp
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=60)
             assert received_until_closed(connection) == b""
+    # Killed, the instance could not remove its uncommitted blob file.
+    assert staged.stat().st_size == len(archive)
     for accept in (JSON, "text/html"):
         page = requests.get(
             f"{second}/simple/{name}/", headers={"Accept": accept}, timeout=60
