@@ -24,14 +24,21 @@ from tests.fixtures.servers import NGINX_MAIN
 from tests.fixtures.servers import running
 from urllib3 import encode_multipart_formdata
 
+import base64
 import collections
 import concurrent.futures
+import contextlib
 import hashlib
 import os
 import pytest
+import re
 import requests
+import select
 import signal
+import socket
 import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -41,6 +48,7 @@ pytestmark = [pytest.mark.functional, pytest.mark.scale]
 PASSWORD = "balanced-secret"
 JSON = "application/vnd.pypi.simple.v1+json"
 PROJECTS = [f"spread-{n}" for n in range(6)]
+SCALING_DOCS = Path(__file__).parents[2] / "docs" / "scaling.rst"
 # Which upstream answered each request, to tell that both instances served.
 UPSTREAM_LOG = (
     "log_format psc_upstreams '$request_method $status $upstream_addr $uri';\n"
@@ -260,6 +268,133 @@ def test_an_instance_killed_during_an_upload_leaves_nothing(cluster, tmp_path):
     ]
 
 
+def stored_blobs(cluster: dict) -> int:
+    """Count the blob files or large objects in the cluster's shared storage."""
+    if cluster["backend"] == "zeo":
+        blobs = cluster["root"] / "data" / "blobstorage"
+        return sum(1 for path in blobs.rglob("*") if path.is_file())
+    import psycopg2
+
+    connection = psycopg2.connect(cluster["options"][1])
+    with contextlib.closing(connection), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_largeobject_metadata")
+        return cursor.fetchone()[0]
+
+
+def upload_request(port: int, body: bytes, content_type: str) -> bytes:
+    """Return twine's whole POST of a form to an instance's legacy URL."""
+    credentials = base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
+    head = (
+        "POST /Plone/pypi/legacy/ HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\n"
+        f"Content-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"Authorization: Basic {credentials}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def answered(connection: socket.socket) -> bool:
+    """Tell whether the server has sent anything on the connection yet."""
+    return bool(select.select([connection], [], [], 0)[0])
+
+
+def staged_archive(
+    directory: Path, size: int, process: subprocess.Popen, connection: socket.socket
+) -> Path:
+    """Wait until an uncommitted blob file in a directory holds ``size`` bytes."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the instance ended before staging the archive"
+        assert not answered(connection), "answered before the archive was staged"
+        for path in directory.glob("BUC*"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_size == size:
+                    return path
+        time.sleep(0.001)
+    raise AssertionError(f"no uncommitted blob of {size} bytes in {directory}")
+
+
+def open_file_sizes(pid: int, directory: Path) -> list[int]:
+    """Return the sizes of the files in a directory a process holds open."""
+    sizes = []
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(descriptor).startswith(f"{directory}/"):
+                sizes.append(descriptor.stat().st_size)
+    return sizes
+
+
+def received_until_closed(connection: socket.socket) -> bytes:
+    """Return everything the server sent until it closed the connection."""
+    connection.settimeout(60)
+    received = b""
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := connection.recv(1 << 16):
+            received += chunk
+    return received
+
+
+def test_an_instance_killed_between_parse_and_commit_leaves_nothing(cluster, tmp_path):
+    # A fourth instance, its temporary files in a folder of the test, gets a
+    # whole 50 MB upload. Once the archive lies complete in its uncommitted
+    # blob file and no answer has come, the instance is stopped (SIGSTOP),
+    # the moment is checked, and it is killed (SIGKILL). Nothing reaches the
+    # shared storage; the same upload through nginx is stored exactly once.
+    name = "killed-at-commit"
+    wheel = build_wheel(
+        tmp_path,
+        name,
+        "1.0",
+        extra_files={"killed_at_commit/blob.bin": os.urandom(50 << 20)},
+    )
+    archive = wheel.read_bytes()
+    sha256 = hashlib.sha256(archive).hexdigest()
+    body, content_type = encode_multipart_formdata(
+        [*twine_fields(wheel), ("content", (wheel.name, archive))]
+    )
+    temporary = tmp_path / "instance-tmp"
+    temporary.mkdir()
+    env = {**cluster["env"], "TMPDIR": str(temporary)}
+    _first, second = cluster["direct"]
+    blobs = stored_blobs(cluster)
+    with served_site(cluster["root"], cluster["options"], var="d", env=env) as doomed:
+        process = doomed["process"]
+        with socket.create_connection(("127.0.0.1", doomed["port"])) as connection:
+            connection.sendall(upload_request(doomed["port"], body, content_type))
+            staged = staged_archive(temporary, len(archive), process, connection)
+            os.killpg(process.pid, signal.SIGSTOP)
+            # Stopped: the whole body arrived (the server's copy of it), the
+            # archive was parsed out of it byte for byte, nothing was
+            # answered and nothing committed.
+            assert len(body) in open_file_sizes(process.pid, temporary)
+            assert hashlib.sha256(staged.read_bytes()).hexdigest() == sha256
+            assert not answered(connection)
+            assert (
+                requests.get(f"{second}/simple/{name}/", timeout=60).status_code == 404
+            )
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+            assert received_until_closed(connection) == b""
+    # Killed, the instance could not remove its uncommitted blob file.
+    assert staged.stat().st_size == len(archive)
+    for accept in (JSON, "text/html"):
+        page = requests.get(
+            f"{second}/simple/{name}/", headers={"Accept": accept}, timeout=60
+        )
+        assert page.status_code == 404, page.text
+    assert requests.get(f"{second}/pypi/{name}/json", timeout=60).status_code == 404
+    assert stored_blobs(cluster) == blobs
+    result = twine_upload(cluster["public"], [wheel])
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = simple_page(second, name, JSON).json()
+    assert [entry["hashes"]["sha256"] for entry in page["files"]] == [sha256]
+    download = requests.get(page["files"][0]["url"], timeout=60).content
+    assert hashlib.sha256(download).hexdigest() == sha256
+    assert stored_blobs(cluster) == blobs + 1
+
+
 def pack_command(cluster) -> list[str]:
     """Return the command that packs the cluster's database while it serves."""
     options = cluster["options"]
@@ -307,26 +442,111 @@ def test_packing_during_uploads_keeps_every_file(cluster, tmp_path):
     assert expected == {}
 
 
-def test_pip_installs_through_nginx_with_one_instance_stopped(cluster, tmp_path):
+def docs_nginx_snippets(section: str) -> list[str]:
+    """Return the nginx code blocks of a section of docs/scaling.rst."""
+    text = SCALING_DOCS.read_text().split(f"\n{section}\n", 1)[1]
+    text = re.split(r"\n[^\n]+\n-{3,}\n", text, maxsplit=1)[0]
+    blocks = re.findall(r"\.\. code-block:: nginx\n\n((?:(?: {4}.*)?\n)+)", text)
+    return [textwrap.dedent(block) for block in blocks]
+
+
+def get_twice(
+    url: str, accept: str = JSON, auth: tuple[str, str] | None = None
+) -> list[requests.Response]:
+    """GET a URL twice in a row; return both answers."""
+    headers = {"Accept": accept}
+    return [requests.get(url, headers=headers, auth=auth, timeout=60) for _ in "12"]
+
+
+def cache_statuses(answers: list[requests.Response]) -> list[str]:
+    """Return what nginx's cache did for each answer (its X-Cache-Status)."""
+    return [answer.headers["X-Cache-Status"] for answer in answers]
+
+
+def test_a_caching_nginx_as_the_docs_configure_it(cluster, tmp_path):
+    http, server = docs_nginx_snippets("A caching proxy in front")
+    run_dir, port = tmp_path / "nginx", free_port()
+    run_dir.mkdir()
+    balancer = nginx_balancer(
+        instances=cluster["instances"], listen=f"127.0.0.1:{port}"
+    )
+    site = http.replace("/var/cache/nginx/psc", str(run_dir / "cache")) + (
+        balancer.replace(
+            "    location /", textwrap.indent(server, "    ") + "\n    location /"
+        )
+    )
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    config = run_dir / "nginx.conf"
+    config.write_text(NGINX_MAIN.substitute(user=user, run_dir=run_dir, site=site))
+    argv = checked([NGINX, "-p", str(run_dir), "-e", "stderr", "-c", str(config)])
+    with running([*argv, "-g", "daemon off;"], port=port, run_dir=run_dir):
+        base = f"http://127.0.0.1:{port}/pypi"
+        wheel = build_wheel(tmp_path, "cached", "1.0")
+        assert IndexClient(base, "admin", PASSWORD).upload(wheel).status == 200
+        # One copy per Accept header (Vary): both formats stay cached.
+        for accept, first in ((JSON, "MISS"), ("text/html", "MISS"), (JSON, "HIT")):
+            answers = get_twice(f"{base}/simple/cached/", accept)
+            assert cache_statuses(answers) == [first, "HIT"]
+            assert answers[1].headers["Content-Type"].startswith(accept)
+            assert answers[1].headers["Vary"] == "Accept"
+            assert answers[0].content == answers[1].content
+        entry = answers[1].json()["files"][0]
+        for url in (f"{base}/pypi/cached/json", entry["url"]):
+            answers = get_twice(url, "*/*")
+            assert cache_statuses(answers) == ["MISS", "HIT"]
+        digest = hashlib.sha256(answers[1].content).hexdigest()
+        assert digest == entry["hashes"]["sha256"]
+        # With credentials: never from the cache, never into it.
+        url = f"{base}/pypi/cached/1.0/json"
+        assert (
+            cache_statuses(get_twice(url, auth=("admin", PASSWORD))) == ["BYPASS"] * 2
+        )
+        assert cache_statuses(get_twice(url)) == ["MISS", "HIT"]
+        # Plone's own pages are not cached.
+        assert cache_statuses(get_twice(base, "text/html")) == ["BYPASS"] * 2
+
+
+def logged_requests(cluster: dict) -> list[str]:
+    """Return the lines of nginx's log of upstreams, one per request."""
+    return cluster["upstream_log"].read_text().splitlines()
+
+
+def install(argv: list[str], target: Path, env: dict | None = None) -> None:
+    """Install still-there into a target folder through nginx; check it is there."""
+    result = subprocess.run(
+        [*argv, "--no-deps", "--target", str(target), "still-there"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (target / "still_there").is_dir()
+
+
+def test_pip_and_uv_install_through_nginx_with_one_instance_stopped(cluster, tmp_path):
+    # The second instance stays stopped: this is the module's last test.
     wheel = build_wheel(tmp_path, "still-there", "1.0")
     assert twine_upload(cluster["public"], [wheel]).returncode == 0
     second = cluster["sites"][1]["process"]
-    os.killpg(second.pid, 15)
+    os.killpg(second.pid, signal.SIGTERM)
     second.wait(timeout=60)
-    target = tmp_path / "installed"
-    for _attempt in range(3):
-        result = subprocess.run(
-            [str(BIN / "python"), "-m", "pip", "install", "--no-deps", "--target"]
-            + [
-                str(target),
-                "--index-url",
-                f"{cluster['public']}/simple/",
-                "still-there",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert (target / "still_there").is_dir()
+    index = ["--index-url", f"{cluster['public']}/simple/"]
+    stopped_at = len(logged_requests(cluster))
+    pip = [str(BIN / "python"), "-m", "pip", "install", *index]
+    for attempt in range(3):
+        install(pip, tmp_path / f"pip-{attempt}")
+    uv_from = len(logged_requests(cluster))
+    uv = [str(BIN / "uv"), "pip", "install", "--no-cache", "--python", sys.executable]
+    uv_cache = {"UV_CACHE_DIR": str(tmp_path / "uv-cache")}
+    for attempt in range(3):
+        install([*uv, *index], tmp_path / f"uv-{attempt}", env=uv_cache)
+    lines = logged_requests(cluster)
+    # Every request answered; a request nginx sent to the stopped instance
+    # went on to the other one ($upstream_addr lists both).
+    assert {line.split()[1] for line in lines[stopped_at:]} <= {"200", "304"}
+    assert any(cluster["instances"][1] + ", " in line for line in lines[stopped_at:])
+    # uv asked the server each time, no answer came from a cache of its own.
+    pages = [line for line in lines[uv_from:] if line.endswith("/simple/still-there/")]
+    assert len(pages) == 3, lines[uv_from:]
