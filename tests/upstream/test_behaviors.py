@@ -3,6 +3,7 @@
 from collective.psc.upstream.behaviors import index_url
 from collective.psc.upstream.behaviors import IUpstreamIndexes
 from collective.psc.upstream.behaviors import project_name
+from collective.psc.upstream.behaviors import upstream_settings
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
@@ -14,6 +15,7 @@ from zope.component import getMultiAdapter
 from zope.interface import Invalid
 
 import pytest
+import transaction
 
 
 def test_only_site_managers_change_the_upstream_settings():
@@ -61,3 +63,33 @@ def test_upstream_urls_are_serialized_for_managers_only(served_center):
     anonymous = getMultiAdapter((served_center, portal_request), ISerializeToJson)()
     assert "upstream_urls" not in anonymous
     assert "secret" not in str(anonymous)
+
+
+def test_settings_are_kept_until_the_center_changes(served_center):
+    """Read once per committed state of the center, afresh after any change."""
+    first = upstream_settings(served_center)
+    assert first.urls == ()
+    assert upstream_settings(served_center) is first
+    # An edit not committed yet is read at once.
+    served_center.upstream_urls = ["https://one.example/simple/"]
+    assert upstream_settings(served_center).urls == ("https://one.example/simple/",)
+    transaction.commit()
+    kept = upstream_settings(served_center)
+    assert kept.urls == ("https://one.example/simple/",)
+    assert upstream_settings(served_center) is kept
+    # A commit from another connection (another thread or instance).
+    manager = transaction.TransactionManager()
+    connection = served_center._p_jar.db().open(transaction_manager=manager)
+    try:
+        other = connection.root()["Application"].unrestrictedTraverse(
+            served_center.getPhysicalPath()
+        )
+        other.upstream_urls = ["https://two.example/simple/"]
+        other.upstream_offline = True
+        manager.commit()
+    finally:
+        connection.close()
+    transaction.begin()
+    changed = upstream_settings(served_center)
+    assert changed.urls == ("https://two.example/simple/",)
+    assert changed.offline is True

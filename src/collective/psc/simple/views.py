@@ -286,6 +286,9 @@ class Packages(PathEndpoint):
         refused = refuse_reader(self.context, self.request)
         if refused is not None:
             return refused
+        # An archive or its metadata: nothing for the transform chain to
+        # rewrite, and a GET here writes nothing for plone.protect to check.
+        self.request.environ[DISABLE_TRANSFORM_REQUEST_KEY] = True
         path = "/".join(["packages", *self.segments])
         filename = self.segments[-1] if self.segments else ""
         want_metadata = filename.endswith(".metadata")

@@ -1,5 +1,6 @@
 """The ``collective.psc.upstream`` behavior: the indexes a center merges, and how."""
 
+from Acquisition import aq_base
 from collective.psc import _
 from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
@@ -127,11 +128,36 @@ class UpstreamSettings:
     offline: bool = False
 
 
+# Where a center keeps the settings it read, with the serial it read them at.
+CACHE_ATTRIBUTE = "_v_psc_upstream_settings"
+
+
 def upstream_settings(center: Any) -> UpstreamSettings:
-    """Return the upstream settings of a center, none when the behavior is off."""
+    """Return the upstream settings of a center, none when the behavior is off.
+
+    Reading them through the behavior costs more than the rest of a simple
+    page, so they are kept on the center's object in this connection, for as
+    long as the center is the one committed at that serial: an edit here
+    (not committed yet) reads afresh, and a commit anywhere gives the center
+    a new serial.
+    """
     adapted = IUpstreamIndexes(center, None)
     if adapted is None:
         return UpstreamSettings()
+    base = aq_base(center)
+    saved = getattr(base, "_p_jar", None) is not None and not base._p_changed
+    serial = getattr(base, "_p_serial", None)
+    cached = getattr(base, CACHE_ATTRIBUTE, None)
+    if saved and cached is not None and cached[0] == serial:
+        return cached[1]
+    settings = read_settings(adapted)
+    if saved:
+        setattr(base, CACHE_ATTRIBUTE, (serial, settings))
+    return settings
+
+
+def read_settings(adapted: Any) -> UpstreamSettings:
+    """Return the settings the behavior's fields hold."""
     ttl = getattr(adapted, "upstream_ttl", None)
     return UpstreamSettings(
         urls=tuple(url.strip() for url in _listed(adapted, "upstream_urls")),
