@@ -4,6 +4,7 @@ from collective.psc.i18n import compile_translations
 from collective.psc.testing import FUNCTIONAL_TESTING
 from collective.psc.testing import INTEGRATION_TESTING
 from collective.psc.testing import SERVER_TESTING
+from collective.psc.upstream.cache import UNREACHABLE
 from pathlib import Path
 from plone import api
 from plone.app.testing import setRoles
@@ -38,6 +39,12 @@ globals().update(
         )
     )
 )
+
+
+@pytest.fixture(autouse=True)
+def forget_unreachable_upstreams():
+    """Start each test with no upstream index resting after a failure."""
+    UNREACHABLE.clear()
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def set_up(request) -> tuple[str, bool, bool]:
         "pypi/demo/json",
         "links/",
         "legacy/",
+        "upstream-files/demo/demo-1.0.tar.gz",
     ],
 )
 def test_index_views_get_english_and_no_theme(app, german_site, center, path):

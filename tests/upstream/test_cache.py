@@ -1,6 +1,8 @@
 """The in-memory page cache: lifetime, least-recently-used order and byte bound."""
 
+from collective.psc.upstream import cache
 from collective.psc.upstream.cache import PageCache
+from collective.psc.upstream.cache import Unreachable
 
 import time
 
@@ -34,3 +36,16 @@ def test_pages_over_the_byte_bound_are_not_kept():
     cache.put(("more",), {"x": "y" * 90}, None)
     assert cache.get(("small",)) is None
     assert cache.get(("more",)) is not None
+
+
+def test_a_failed_index_rests_for_at_most_its_ttl(monkeypatch):
+    monkeypatch.setattr(cache, "RETRY_AFTER", 0.05)
+    unreachable = Unreachable()
+    assert not unreachable.resting("https://a.example/simple/")
+    unreachable.failed("https://a.example/simple/", ttl=600)
+    unreachable.failed("https://b.example/simple/", ttl=0)
+    assert unreachable.resting("https://a.example/simple/")
+    # A TTL of 0 asks every time: no rest either.
+    assert not unreachable.resting("https://b.example/simple/")
+    time.sleep(0.06)
+    assert not unreachable.resting("https://a.example/simple/")

@@ -1,11 +1,15 @@
-"""The find-links page and the JSON API of projects served from upstream."""
+"""The find-links page, the JSON API and the pages of upstream projects."""
 
 from collective.psc.upstream.cache import PAGES
+from collective.psc.upstream.cache import UNREACHABLE
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from tests.fixtures.upstream import configure
 from urllib.parse import urljoin
 
 import pytest
 import requests
+import threading
 
 
 pytestmark = pytest.mark.functional
@@ -84,3 +88,47 @@ def test_fresh_pages_are_not_asked_again(index, served_center):
         assert answer.status_code == 200
     asked = [line for line in log.read_text().splitlines() if "/upstream-dep/ " in line]
     assert len(asked) == 1, asked
+
+
+class Failing(BaseHTTPRequestHandler):
+    """An upstream in trouble: 503 to every request, each one counted."""
+
+    asked: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's API)
+        Failing.asked.append(self.path)
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture
+def failing_upstream():
+    """Serve an upstream that answers 503 on loopback; yield its index URL."""
+    Failing.asked = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/simple/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_failing_upstream_is_left_alone_for_a_while(
+    served_center, client, failing_upstream
+):
+    configure(served_center, upstream_urls=[failing_upstream], upstream_ttl=600)
+    for name in ("first", "second", "third"):
+        answer = requests.get(f"{client.center_url}/simple/{name}/", timeout=30)
+        assert answer.status_code == 404
+    # The first failure rests the index: the other names do not ask it again.
+    assert Failing.asked == ["/simple/first/"]
+    UNREACHABLE.clear()
+    answer = requests.get(f"{client.center_url}/simple/fourth/", timeout=30)
+    assert answer.status_code == 404
+    assert Failing.asked == ["/simple/first/", "/simple/fourth/"]

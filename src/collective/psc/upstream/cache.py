@@ -79,3 +79,46 @@ class PageCache:
 
 
 PAGES = PageCache()
+
+
+# How long an upstream index that failed is left alone (at most the TTL).
+RETRY_AFTER = 30
+
+
+class Unreachable:
+    """The upstream indexes that failed lately, asked again only after a while.
+
+    Without this, every request for a page the cache cannot answer would
+    wait for a dead upstream again (up to the client's timeout, holding a
+    server thread), whatever name it asks for.
+    """
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+        self._lock = Lock()
+
+    def failed(self, index_url: str, ttl: int) -> None:
+        """Remember that an index failed; leave it alone for a while."""
+        pause = min(RETRY_AFTER, ttl)
+        if pause > 0:
+            with self._lock:
+                self._until[index_url] = time.monotonic() + pause
+
+    def resting(self, index_url: str) -> bool:
+        """Tell whether an index failed too recently to be asked again."""
+        with self._lock:
+            until = self._until.get(index_url)
+            if until is None:
+                return False
+            if time.monotonic() < until:
+                return True
+            del self._until[index_url]
+            return False
+
+    def clear(self) -> None:
+        """Forget every failure."""
+        with self._lock:
+            self._until.clear()
+
+
+UNREACHABLE = Unreachable()

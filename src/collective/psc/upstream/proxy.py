@@ -27,6 +27,7 @@ from collective.psc.upstream import files
 from collective.psc.upstream.behaviors import upstream_settings
 from collective.psc.upstream.behaviors import UpstreamSettings
 from collective.psc.upstream.cache import PAGES
+from collective.psc.upstream.cache import UNREACHABLE
 from typing import Any
 from typing import BinaryIO
 from typing import IO
@@ -87,12 +88,13 @@ def _cached_page(
     entry = PAGES.get(key)
     if entry is not None and (settings.offline or entry.fresh(settings.ttl)):
         return entry.page
-    if settings.offline:
-        return None
+    if settings.offline or UNREACHABLE.resting(index_url):
+        return entry.page if entry is not None else None
     url = client.project_url(index_url, name)
     try:
         fetched = client.fetch_page(url, etag=entry.etag if entry else None)
     except client.UpstreamError as error:
+        UNREACHABLE.failed(index_url, settings.ttl)
         logger.warning("Upstream page not read, serving the cache: %s", error)
         return entry.page if entry is not None else None
     if fetched.not_modified and entry is not None:
