@@ -417,6 +417,70 @@ def benchmark_server(
     return measurements, memory
 
 
+def load_server(
+    server: Server,
+    twine: Path,
+    wheels: Sequence[Path],
+    data: Dataset,
+    args: argparse.Namespace,
+) -> tuple[list[Page], Memory]:
+    """Start a server and upload every wheel; return its pages and memory."""
+    memory = Memory(server.title)
+    server.start()
+    say(f"{server.title}: uploading {len(wheels)} files ...")
+    seconds, failure = run_twine(
+        twine, server, [wheels], server.work / "twine", args.timeout
+    )
+    if failure:
+        raise BenchmarkError(failure)
+    say(f"{server.title}: uploaded in {seconds:.1f} s")
+    memory.after_upload = server_rss(server)
+    return plan_pages(server, data), memory
+
+
+def benchmark_rounds(
+    servers: Sequence[Server],
+    twine: Path,
+    wheels: Sequence[Path],
+    data: Dataset,
+    wrk: str,
+    args: argparse.Namespace,
+) -> tuple[list[Measurement], list[Memory]]:
+    """Load every server, then measure each page on each server in turn, R times.
+
+    On a shared machine a busy moment then falls on every server alike; each
+    server's row is its median round by requests per second.
+    """
+    loaded = []
+    memories = []
+    for server in servers:
+        pages, memory = load_server(server, twine, wheels, data, args)
+        loaded.append((server, {page.kind: page for page in pages}))
+        memories.append(memory)
+    rounds: dict[tuple[str, str], list[Measurement]] = {}
+    for number in range(1, args.rounds + 1):
+        say(f"round {number} of {args.rounds}")
+        for kind in data.kinds:
+            for server, pages in loaded:
+                try:
+                    found = measure_page(server, pages[kind], wrk, args)
+                except BenchmarkError as error:
+                    say(f"{server.title}: {error}")
+                    found = Measurement(server.key, server.title, kind, True, "failed")
+                rounds.setdefault((server.key, kind), []).append(found)
+    measurements = []
+    for (_key, _kind), found in rounds.items():
+        failed = [item for item in found if item.failed]
+        ordered = sorted(found, key=lambda item: item.rate)
+        measurements.append(failed[0] if failed else ordered[len(ordered) // 2])
+    for (server, _pages), memory in zip(loaded, memories, strict=True):
+        memory.after_reads = server_rss(server)
+        server.stop()
+    order = {kind: index for index, kind in enumerate(data.kinds)}
+    measurements.sort(key=lambda item: order[item.page])
+    return measurements, memories
+
+
 def format_table(measurements: Sequence[Measurement]) -> str:
     """Return the measurements as a fixed-width table, with the ratio to devpi."""
     baseline = {
@@ -506,6 +570,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds of unmeasured wrk requests before each run (default: 2)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        metavar="R",
+        help="run every server at once and measure them in turn, R rounds, "
+        "reporting each one's median round (default: 0, one server after "
+        "the other)",
+    )
+    parser.add_argument(
         "--connections",
         type=int,
         default=2,
@@ -532,8 +605,10 @@ def check_args(args: argparse.Namespace) -> None:
     """Stop with a message when the options cannot give a valid run."""
     if min(args.projects, args.releases, args.duration, args.connections) < 1:
         raise SystemExit("--projects, --releases, --duration, --connections >= 1")
-    if args.root_projects < 0 or args.sample < 0 or args.warmup < 0:
-        raise SystemExit("--root-projects, --sample and --warmup must be >= 0")
+    if min(args.root_projects, args.sample, args.warmup, args.rounds) < 0:
+        raise SystemExit(
+            "--root-projects, --sample, --warmup and --rounds must be >= 0"
+        )
     if not 1 <= args.threads <= args.connections:
         raise SystemExit("--threads must be between 1 and --connections")
     if args.work_dir and args.work_dir.exists():
@@ -596,6 +671,11 @@ def print_header(
         f"{args.threads} thread(s), {args.duration} s per page after "
         f"{args.warmup} s warm-up"
     )
+    if args.rounds:
+        print(
+            f"rounds:   {args.rounds}, every server running, measured in turn; "
+            "each row is the server's median round"
+        )
     if data.sample:
         print(f"projects: {', '.join(data.sample)} in turn")
     print(f"accept:   {PIP_ACCEPT}")
@@ -618,7 +698,17 @@ def benchmark(args: argparse.Namespace, peers_bin: Path, wrk: str) -> int:
             work / "wheels", project_count * releases, project_count, "bench"
         )
         data = make_dataset(wheels, releases, sample_size)
-        for key in args.servers:
+        if args.rounds:
+            servers = []
+            for key in args.servers:
+                server = make_server(key, work, peers_bin, args.psc_bin)
+                stack.callback(server.stop)
+                versions.append(f"{server.title} {server.version()}")
+                servers.append(server)
+            measurements, memories = benchmark_rounds(
+                servers, peers_bin / "twine", wheels, data, wrk, args
+            )
+        for key in args.servers if not args.rounds else ():
             server = make_server(key, work, peers_bin, args.psc_bin)
             stack.callback(server.stop)
             versions.append(f"{server.title} {server.version()}")
