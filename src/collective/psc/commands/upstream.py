@@ -134,6 +134,10 @@ def run_set(args: argparse.Namespace) -> int:
             trove_classifier(classifier)
     except Invalid as error:
         raise SystemExit(str(error.args[0])) from None
+    if args.clear_tracked and (args.tracked or args.tracked_classifiers):
+        raise SystemExit(
+            "Give --clear-tracked alone, without --track or --track-classifier."
+        )
     if args.ttl is not None and args.ttl < 0:
         raise SystemExit("Give the page lifetime as seconds, 0 or more.")
     changes = {

@@ -84,7 +84,13 @@ def fetch_json(url: str, *, etag: str | None = None) -> Fetched:
                 return Fetched(page=None, etag=None)
             if answer.status_code != 200:
                 raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
-            body = read_bounded(answer.iter_content(CHUNK), MAX_PAGE_BYTES)
+            try:
+                body = read_bounded(answer.iter_content(CHUNK), MAX_PAGE_BYTES)
+            except UpstreamError:
+                raise UpstreamError(
+                    f"{public_url(url)} is larger than {MAX_PAGE_BYTES} bytes; "
+                    "it is not read."
+                ) from None
             etag = answer.headers.get("ETag")
     except requests.RequestException as error:
         raise UpstreamError(

@@ -30,6 +30,7 @@ from collective.psc.names import release_id
 from collective.psc.permissions import UploadDistribution
 from collective.psc.services.base import add_content
 from collective.psc.services.base import remove_content
+from collective.psc.services.claims import reserved_pattern
 from collective.psc.services.releases import latest_release
 from collective.psc.services.releases import project_fields
 from collective.psc.services.releases import release_fields
@@ -49,8 +50,10 @@ from dataclasses import field
 from datetime import datetime
 from datetime import UTC
 from packaging.metadata import Metadata
+from packaging.metadata import RawMetadata
 from plone.dexterity.utils import createContent
 from typing import Any
+from typing import cast
 from urllib.parse import urlsplit
 from zope.interface import alsoProvides
 
@@ -133,6 +136,10 @@ def sync(
     seen = _seen(center, settings)
     kept: set[str] = set()
     changes = 0
+    listed = {candidate.name for candidate in candidates}
+    for name in sorted(settings.tracked - listed):
+        if complete:
+            report.skipped[name] = "no upstream index lists it"
     for done, candidate in enumerate(candidates, start=1):
         outcome = _sync_one(center, candidate, settings, seen, report, kept)
         if progress is not None:
@@ -238,32 +245,46 @@ def _sync_one(
     existing = center.get(name)
     if existing is not None and not is_tracked(existing):
         return _skip(report, name, settings, "a local project has the name")
+    if reserved_pattern(center=center, name=name) is not None:
+        return _skip(report, name, settings, "the name is reserved")
     if not proxy.may_fetch(center, name, local=False, settings=settings):
-        return _skip(report, name, settings, "the policy serves it from nowhere")
-    stored = tracked_names(center).get(name) if existing else seen.get(name)
+        return _skip(report, name, settings, "it is not a merged project")
+    if existing is not None:
+        stored = tracked_names(center).get(name)
+    elif name in settings.tracked:
+        # Judged before, maybe when it was not tracked by name: read it again.
+        stored = None
+    else:
+        stored = seen.get(name)
     if candidate.serial is not None and candidate.serial == stored:
+        if existing is None:
+            # Judged not tracked at this serial by a classifier walk before.
+            return "not tracked"
         report.unchanged += 1
-        if existing is not None and (
-            name in settings.tracked or _still_tracked(center, name, settings)
-        ):
+        if name in settings.tracked or _still_tracked(center, name, settings):
             kept.add(name)
         return "unchanged"
+    if existing is not None:
+        # Whatever goes wrong below, an upstream error removes nothing.
+        kept.add(name)
     url = client.json_api_url(candidate.index_url, name)
     try:
         fetched = client.fetch_json(url) if url else None
-    except client.UpstreamError as error:
+        report.fetched += 1
+        document = fetched.page if fetched is not None else None
+        if document is not None:
+            check_document(document, name=name)
+    except (client.UpstreamError, InvalidMetadata) as error:
         report.errors.append(str(error))
-        if existing is not None:
-            kept.add(name)
         return "error"
-    report.fetched += 1
-    document = fetched.page if fetched is not None else None
     if document is None:
+        kept.discard(name)
         return "not tracked"
     serial = document.get("last_serial")
     serial = serial if isinstance(serial, int) else candidate.serial
     seen[name] = serial
     if not tracks(document["info"], name=name, settings=settings):
+        kept.discard(name)
         return "not tracked"
     kept.add(name)
     if existing is not None and serial is not None and serial == stored:
@@ -275,7 +296,6 @@ def _sync_one(
         )
     except (InvalidMetadata, InvalidVersion) as error:
         report.errors.append(f"{name}: {error}")
-        kept.discard(name)
         return "error"
     set_tracked(center, name, serial)
     if existing is None:
@@ -283,6 +303,31 @@ def _sync_one(
         return "added"
     report.updated += 1
     return "updated"
+
+
+def check_document(document: dict, *, name: str) -> None:
+    """Refuse a JSON API document that is not the one of the project asked for."""
+    info = document["info"]
+    try:
+        same = normalize_name(str(info.get("name") or "")) == name
+    except InvalidName:
+        same = False
+    if not same:
+        raise InvalidMetadata(
+            f"{name}: the upstream's JSON API document is the one of another "
+            f"project ({str(info.get('name'))[:100]!r}); it is not stored."
+        )
+    releases = document.get("releases")
+    if releases is None:
+        return
+    if not isinstance(releases, dict) or not all(
+        isinstance(files, list) and all(isinstance(item, dict) for item in files)
+        for files in releases.values()
+    ):
+        raise InvalidMetadata(
+            f"{name}: the upstream's JSON API document has no valid 'releases' "
+            "(a mapping of versions to lists of files); it is not stored."
+        )
 
 
 def _skip(report: SyncReport, name: str, settings: UpstreamSettings, why: str) -> str:
@@ -345,15 +390,15 @@ def metadata_from_info(info: dict) -> Metadata:
         raw["keywords"] = [word for word in keywords if isinstance(word, str)]
     while True:
         try:
-            return Metadata.from_raw(raw)
+            return Metadata.from_raw(cast(RawMetadata, raw))
         except ExceptionGroup as group:  # packaging's, with each field's error
             refused = {getattr(error, "field", None) for error in group.exceptions}
             if refused & {"name", "version", "metadata_version", None}:
                 raise InvalidMetadata(
                     f"The upstream gives no valid name and version: {group}"
                 ) from None
-            for key in refused:
-                raw.pop(key, None)
+            for refused_field in refused:
+                raw.pop(str(refused_field), None)
 
 
 def store_project(
