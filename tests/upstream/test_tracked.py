@@ -1,10 +1,13 @@
 """Tracked upstream projects: synced from a real upstream, shown, never local."""
 
+from collective.psc.commands.upstream import ProgressBar
+from collective.psc.exceptions import SyncRefused
 from collective.psc.exceptions import TrackedUpstream
 from collective.psc.interfaces import IUpstreamProject
 from collective.psc.mirroring import export
 from collective.psc.services import claims
 from collective.psc.upload.publish import publish_archive
+from collective.psc.upstream import proxy
 from collective.psc.upstream import sync
 from pathlib import Path
 from plone import api
@@ -97,6 +100,7 @@ def json_fetches(log: Path) -> list[str]:
 
 
 def test_sync_reads_tracked_projects_by_name_and_classifier(served_center, tracked):
+    serial = fresh(served_center).journal.last_serial
     report = synced(served_center)
     assert report.errors == []
     assert report.skipped == {
@@ -132,6 +136,8 @@ def test_sync_reads_tracked_projects_by_name_and_classifier(served_center, track
     assert "/pypi/local-addon/json" not in fetched
     assert not any("acme-addon" in path for path in requested(tracked["log"]))
     assert "/pypi/untracked-lib/json" in fetched
+    # Tracked projects are no changes of the index: the serial stays.
+    assert center.journal.last_serial == serial
 
 
 def test_a_second_sync_reads_only_what_changed(served_center, tracked):
@@ -210,6 +216,39 @@ def test_installs_still_come_from_the_upstream(served_center, tracked):
     exported = {name for name, _files in export.expected_pages(center)}
     assert {"plone-addon", "named-tool"}.isdisjoint(exported)
     assert "local-addon" in exported
+    shadowed = {row["name"] for row in proxy.conflicts(center)["shadowed"]}
+    # The local and the reserved name shadow upstream projects; tracked ones don't.
+    assert shadowed == {"local-addon", "acme-addon"}
+
+
+def test_an_offline_center_refuses_to_sync(served_center, tracked):
+    configure(served_center, upstream_offline=True)
+    transaction.begin()
+    with api.env.adopt_roles(["Manager"]), pytest.raises(SyncRefused) as refused:
+        sync.sync(center=fresh(served_center))
+    transaction.abort()
+    assert "The center is offline" in refused.value.message
+    assert json_fetches(tracked["log"]) == []
+
+
+def test_progress_bar_on_a_terminal_and_lines_without(tmp_path):
+    main, terminal = os.openpty()
+    with open(terminal, "w") as stream:
+        bar = ProgressBar(stream)
+        bar.show(1, 2, "plone-addon", "added")
+        bar.show(2, 2, "other-lib", "not tracked")
+        bar.close()
+    shown = os.read(main, 4096).decode()
+    os.close(main)
+    assert "[###############---------------] 1/2 plone-addon" in shown
+    assert shown.endswith("2/2 other-lib                     \r\n")
+    with (tmp_path / "log").open("w+") as stream:
+        bar = ProgressBar(stream)
+        bar.show(1, 2, "plone-addon", "added")
+        bar.show(2, 2, "other-lib", "not tracked")
+        bar.close()
+        stream.seek(0)
+        assert stream.read() == "[1/2] plone-addon: added\n"
 
 
 def twine(url: str, path: Path) -> subprocess.CompletedProcess:
