@@ -104,9 +104,12 @@ def test_untracking_then_sync_removes(instance, tmp_path):
         psc(instance, "upstream", "set", *CENTER, "--url", url, "--track", "named-tool")
         added = psc(instance, "upstream", "sync", *CENTER)
         psc(instance, "upstream", "set", *CENTER, "--clear-tracked")
+        asked = len(requested(tmp_path / "nginx" / "access.log"))
         removed = psc(instance, "upstream", "sync", *CENTER)
         shown = psc(instance, "upstream", "show", *CENTER)
     assert "1 added" in added.stdout, added.stderr
+    # With nothing tracked the upstream is not asked at all.
+    assert len(requested(tmp_path / "nginx" / "access.log")) == asked
     assert removed.returncode == 0, removed.stderr
     assert "1 removed" in removed.stdout
     rows = dict(line.split(":", 1) for line in shown.stdout.splitlines())

@@ -131,7 +131,11 @@ def sync(
             "'Offline' off to sync the tracked projects."
         )
     report = SyncReport()
-    lists, complete = _project_lists(settings, report)
+    if settings.tracked or settings.tracked_classifiers:
+        lists, complete = _project_lists(settings, report)
+    else:
+        # Nothing is tracked: remove what was, without reading any list.
+        lists, complete = [], True
     candidates = list(_candidates(settings, lists, complete))
     seen = _seen(center, settings)
     kept: set[str] = set()
