@@ -18,7 +18,7 @@ def test_browserlayer(portal):
 
 
 def test_profile_version(profile_last_version):
-    assert profile_last_version("collective.psc:default") == "1003"
+    assert profile_last_version("collective.psc:default") == "1004"
 
 
 @pytest.mark.parametrize("type_name", TYPES)

@@ -58,4 +58,4 @@ def test_upgrade_to_1001(old_site):
         for group in setup.listUpgrades(PROFILE)
         for step in (group if isinstance(group, list) else [group])
     ]
-    assert {step["source"] for step in left} == {("1001",), ("1002",)}
+    assert {step["source"] for step in left} == {("1001",), ("1002",), ("1003",)}

@@ -3,6 +3,7 @@
 from tests.fixtures.builder import build_wheel
 from tests.fixtures.servers import running_nginx
 from tests.fixtures.upstream import configure
+from tests.fixtures.upstream import JSON_API
 from tests.fixtures.upstream import StaticIndex
 
 import pytest
@@ -20,7 +21,8 @@ def static_index(tmp_path):
 def upstream(static_index, tmp_path):
     """Serve the static index with nginx; yield its base URL and access log."""
     run_dir = tmp_path / "nginx"
-    with running_nginx(static_index.root, run_dir) as base:
+    locations = JSON_API.format(tree=static_index.root)
+    with running_nginx(static_index.root, run_dir, locations=locations) as base:
         yield {"url": f"{base}/simple/", "log": run_dir / "access.log"}
 
 

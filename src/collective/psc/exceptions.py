@@ -48,6 +48,10 @@ class Forbidden(PSCError):
     status = 403
 
 
+class TrackedUpstream(Forbidden):
+    """A change to a project that is tracked from an upstream index, not local."""
+
+
 class BrowserRequest(Forbidden):
     """An upload request sent by a web browser, maybe from another site."""
 
@@ -154,6 +158,10 @@ class Gone(PSCError):
     """An ``:action`` that the index will not support any more."""
 
     status = 410
+
+
+class SyncRefused(PSCError):
+    """A sync of tracked upstream projects that the center's settings forbid."""
 
 
 class ImportRefused(PSCError):

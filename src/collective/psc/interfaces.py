@@ -27,6 +27,16 @@ class IProject(Interface):
         """Return the releases, newest version first."""
 
 
+class IUpstreamProject(IProject):
+    """A project tracked from an upstream index: shown here, installed from there.
+
+    Its releases hold no files; the merge policy treats its name as not local.
+    """
+
+    upstream_index = Attribute("The upstream index URL it is read from, public.")
+    upstream_url = Attribute("The page of the project on its upstream.")
+
+
 class IRelease(Interface):
     """A release: one PEP 440 version of a project, holding its files."""
 

@@ -325,6 +325,8 @@ class CenterListing(BrowserView):
             "maturity_label": MATURITY_LABELS.get(brain.psc_maturity or "", ""),
             "plone": plone_badges(brain.psc_compatibility or ()),
             "downloads": downloads if isinstance(downloads, int) else None,
+            # Projects catalogued before profile 1004 have no value: local ones.
+            "upstream": getattr(brain, "psc_upstream", None) or "",
         }
 
     def searching(self) -> bool:

@@ -21,6 +21,7 @@ from collective.psc.services import releases
 from collective.psc.simple.data import file_path
 from collective.psc.types import Distribution
 from collective.psc.types import Release
+from collective.psc.upstream.tracked import is_tracked
 from datetime import datetime
 from datetime import UTC
 from email.utils import getaddresses
@@ -141,6 +142,15 @@ class ProjectView(ContentPage):
     def releases(self) -> list[Release]:
         """Return the releases, newest version first."""
         return self.context.releases()
+
+    def upstream(self) -> dict | None:
+        """Return where a project tracked from upstream is hosted, else None."""
+        if not is_tracked(self.context):
+            return None
+        return {
+            "index": self.context.upstream_index,
+            "url": self.context.upstream_url,
+        }
 
     def latest(self) -> Release | None:
         """Return the release that speaks for the project."""

@@ -1,4 +1,4 @@
-"""The ``psc upstream`` subcommands: a center's upstream settings and conflicts."""
+"""The ``psc upstream`` subcommands: settings, conflicts, imports, tracked projects."""
 
 from collective.psc.commands.instance import add_center_argument
 from collective.psc.commands.instance import call_service
@@ -7,10 +7,11 @@ from collective.psc.commands.instance import opened_app
 
 import argparse
 import json
+import sys
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``psc upstream show|set|conflicts|import`` to the subcommands of ``psc``."""
+    """Add ``psc upstream show|set|conflicts|import|sync`` to the subcommands."""
     upstream = commands.add_parser(
         "upstream", help="configure and report on the upstream indexes of a center"
     )
@@ -43,6 +44,25 @@ def register(commands: argparse._SubParsersAction) -> None:
         action=argparse.BooleanOptionalAction,
         help="never ask the upstreams; serve what was fetched",
     )
+    change.add_argument(
+        "--track",
+        action="append",
+        dest="tracked",
+        help="a project whose upstream metadata the center shows "
+        "(repeat it; replaces the list)",
+    )
+    change.add_argument(
+        "--track-classifier",
+        action="append",
+        dest="tracked_classifiers",
+        help="a trove classifier whose upstream projects the center shows "
+        "(repeat it; replaces the list)",
+    )
+    change.add_argument(
+        "--clear-tracked",
+        action="store_true",
+        help="track no project by name or classifier ('sync' then removes them)",
+    )
     change.set_defaults(handler=run_set)
     conflicts = actions.add_parser(
         "conflicts",
@@ -63,6 +83,18 @@ def register(commands: argparse._SubParsersAction) -> None:
         "spec", help="name==version, or a file URL ending in #sha256=<hex digest>"
     )
     imported.set_defaults(handler=run_import)
+    synced = actions.add_parser(
+        "sync",
+        help="read the tracked upstream projects' metadata into the center",
+    )
+    add_center_argument(synced)
+    synced.add_argument(
+        "--batch",
+        type=int,
+        default=50,
+        help="commit after this many changed projects (default 50)",
+    )
+    synced.set_defaults(handler=run_sync)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -77,6 +109,9 @@ def run_show(args: argparse.Namespace) -> int:
     print(f"allow-list-only: {'yes' if settings.allow_list_only else 'no'}")
     print(f"ttl:             {settings.ttl}")
     print(f"offline:         {'yes' if settings.offline else 'no'}")
+    print(f"tracked:         {' '.join(sorted(settings.tracked)) or '-'}")
+    classifiers = " | ".join(sorted(settings.tracked_classifiers))
+    print(f"classifiers:     {classifiers or '-'}")
     return 0
 
 
@@ -85,6 +120,7 @@ def run_set(args: argparse.Namespace) -> int:
     from collective.psc.upstream.behaviors import index_url
     from collective.psc.upstream.behaviors import IUpstreamIndexes
     from collective.psc.upstream.behaviors import project_name
+    from collective.psc.upstream.behaviors import trove_classifier
     from zope.interface import Invalid
 
     import transaction
@@ -92,10 +128,16 @@ def run_set(args: argparse.Namespace) -> int:
     try:
         for url in args.urls or ():
             index_url(url)
-        for name in args.merged or ():
+        for name in [*(args.merged or ()), *(args.tracked or ())]:
             project_name(name)
+        for classifier in args.tracked_classifiers or ():
+            trove_classifier(classifier)
     except Invalid as error:
         raise SystemExit(str(error.args[0])) from None
+    if args.clear_tracked and (args.tracked or args.tracked_classifiers):
+        raise SystemExit(
+            "Give --clear-tracked alone, without --track or --track-classifier."
+        )
     if args.ttl is not None and args.ttl < 0:
         raise SystemExit("Give the page lifetime as seconds, 0 or more.")
     changes = {
@@ -104,6 +146,10 @@ def run_set(args: argparse.Namespace) -> int:
         "upstream_allow_list_only": args.allow_list_only,
         "upstream_ttl": args.ttl,
         "upstream_offline": args.offline,
+        "upstream_tracked": [] if args.clear_tracked else args.tracked,
+        "upstream_tracked_classifiers": []
+        if args.clear_tracked
+        else args.tracked_classifiers,
     }
     with opened_app(args.zope_conf) as app:
         settings = IUpstreamIndexes(open_center(app, args), None)
@@ -152,6 +198,67 @@ def run_import(args: argparse.Namespace) -> int:
     if not filenames:
         print("Nothing to import: every file is here already.")
     return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    """Sync the tracked upstream projects, committing in batches; 1 on errors."""
+    from collective.psc.upstream import sync
+
+    import transaction
+
+    if args.batch < 1:
+        raise SystemExit("Give the batch size as 1 or more.")
+    bar = ProgressBar(sys.stderr)
+    with opened_app(args.zope_conf) as app:
+        center = open_center(app, args)
+        report = call_service(
+            sync.sync,
+            center=center,
+            progress=bar.show,
+            checkpoint=transaction.commit,
+            batch=args.batch,
+        )
+        transaction.commit()
+    bar.close()
+    for name, why in sorted(report.skipped.items()):
+        print(f"Skipped {name}: {why}.")
+    for error in report.errors:
+        print(f"Error: {error}", file=sys.stderr)
+    print(f"Synced: {report.summary()}.")
+    return 1 if report.errors else 0
+
+
+class ProgressBar:
+    """Show a sync's progress: a bar on a terminal, a line per project else.
+
+    Without a terminal (cron, logs) only the projects that are tracked get a
+    line: a classifier walk looks at every name of the upstream.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.terminal = stream.isatty()
+        self.shown = False
+
+    def show(self, done: int, total: int, name: str, outcome: str) -> None:
+        """Show one more project looked at."""
+        if not self.terminal:
+            if outcome != "not tracked":
+                print(f"[{done}/{total}] {name}: {outcome}", file=self.stream)
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {name[:30]:<30}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the bar's line."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def print_report(report: dict) -> None:

@@ -14,6 +14,7 @@ from collective.psc.simple.data import file_path
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
+from collective.psc.upstream.tracked import is_tracked
 
 
 # How to get from each page back to the center: from links/ and links/<name>/.
@@ -42,7 +43,10 @@ def project_links(project: Project, *, prefix: str) -> list[dict]:
 
 def center_page(center: Center) -> dict:
     """Return the data of the page that links every installable file of a center."""
-    projects = sorted(center.objectValues(), key=lambda project: project.getId())
+    projects = sorted(
+        (project for project in center.objectValues() if not is_tracked(project)),
+        key=lambda project: project.getId(),
+    )
     return {
         "title": f"Links for {center.Title()}",
         "files": [

@@ -11,6 +11,7 @@ from collective.psc.interfaces import IProject
 from collective.psc.names import parse_version
 from collective.psc.services import releases
 from collective.psc.types import Project
+from collective.psc.upstream.tracked import is_tracked
 from datetime import datetime
 from plone.indexer import indexer
 
@@ -135,6 +136,14 @@ def compatibility(project: Project) -> list[str]:
 def categories(project: Project) -> list[str]:
     """Index the categories of a project."""
     return category_values(project.classifiers or [], project.categories or [])
+
+
+@indexer(IProject)
+def upstream(project: Project) -> str:
+    """Keep the upstream page of a tracked project; empty for a local one."""
+    if not is_tracked(project):
+        return ""
+    return getattr(aq_base(project), "upstream_url", "") or ""
 
 
 @indexer(IProject)

@@ -14,6 +14,7 @@ from collective.psc.simple.views import PAGES
 from collective.psc.simple.views import PathEndpoint
 from collective.psc.types import Project
 from collective.psc.types import Release
+from collective.psc.upstream.tracked import local_project
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 
 import json
@@ -38,7 +39,8 @@ class JsonApi(PathEndpoint):
             normalized = normalize_name(name)
         except InvalidName:
             return self._not_found()
-        project = self.context.get(normalized)
+        # A project tracked from upstream is served from there, as if absent.
+        project = local_project(self.context, normalized)
         center_url = self.context.absolute_url()
         if project is None:
             return self._upstream(normalized, name, version, center_url=center_url)

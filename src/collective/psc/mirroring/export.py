@@ -15,6 +15,7 @@ from collective.psc.simple import render
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
+from collective.psc.upstream.tracked import is_tracked
 from typing import NamedTuple
 
 import json
@@ -105,5 +106,7 @@ def expected_pages(
     """Yield each project's name and page files, then the root's (name None)."""
     journal = center.journal
     for name, project in center.objectItems():
+        if is_tracked(project):
+            continue
         yield name, project_files(project, serial=journal.project_serial(name))
     yield None, root_files(data.root_page(center))

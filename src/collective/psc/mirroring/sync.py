@@ -15,6 +15,7 @@ from collective.psc.mirroring.writer import STATUS_FILE
 from collective.psc.mirroring.writer import Tree
 from collective.psc.services import archives
 from collective.psc.types import Center
+from collective.psc.upstream.tracked import is_tracked
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -76,7 +77,7 @@ def export_changes(center: Center, tree: Tree, *, center_path: str) -> Report:
         directory = export.page_dir(name)
         linked = export.linked_paths(tree.read(f"{directory}/{export.JSON_FILE}"))
         project = center.get(name)
-        if project is None:
+        if project is None or is_tracked(project):
             stale |= linked | {f"{directory}/{item}" for item in export.PAGE_FILES}
             continue
         current = set()
@@ -113,6 +114,8 @@ def resync(
     report = Report(serial=center.journal.last_serial)
     expected: set[str] = set()
     for name, project in progress(center.objectItems(), center.objectCount()):
+        if is_tracked(project):
+            continue
         for archive in export.archives(project):
             expected.add(archive.path)
             if not matches(tree, archive):

@@ -11,6 +11,7 @@ from collective.psc.constants import PROJECT_TYPE
 from collective.psc.constants import RESERVED_NAMES
 from collective.psc.exceptions import InvalidName
 from collective.psc.exceptions import ProjectNotFound
+from collective.psc.exceptions import TrackedUpstream
 from collective.psc.names import normalize_name
 from collective.psc.services import claims
 from collective.psc.services.base import add_content
@@ -20,6 +21,8 @@ from collective.psc.services.base import remove_content
 from collective.psc.services.base import require
 from collective.psc.types import Center
 from collective.psc.types import Project
+from collective.psc.upstream.tracked import forget_tracked
+from collective.psc.upstream.tracked import is_tracked
 from OFS.ObjectManager import checkValidId
 from plone import api
 from plone.dexterity.utils import createContent
@@ -53,8 +56,31 @@ def check_may_upload(*, center: Center, name: str) -> Project | None:
     if project is None:
         require(permissions.AddProject, center, f"create the project {name!r}")
     else:
+        check_not_tracked(project)
         require(permissions.UploadDistribution, project, "upload to this project")
     return project
+
+
+def check_not_tracked(project: Project) -> None:
+    """Refuse to add releases to a project tracked from upstream, whoever asks.
+
+    Its name is the upstream's: an upload here would make whoever sends it
+    the owner of a name that installers get from the upstream. A Manager
+    stops tracking the name first (``psc upstream set``, then ``sync``).
+    """
+    if is_tracked(project):
+        raise TrackedUpstream(
+            _(
+                "The project ${name} is tracked from the upstream index "
+                "${index} and installed from there, so nothing can be uploaded "
+                "to it here. A Manager can stop tracking it and run 'psc "
+                "upstream sync'; then the name can be claimed here.",
+                mapping={
+                    "name": repr(project.getId()),
+                    "index": getattr(project, "upstream_index", "") or "",
+                },
+            )
+        )
 
 
 def get_or_create_project(
@@ -71,6 +97,7 @@ def get_or_create_project(
     """
     project = find_project(center=center, name=name)
     if project is not None:
+        check_not_tracked(project)
         return project, False
     require(permissions.AddProject, center, f"create the project {name!r}")
     normalized = normalize_name(name)
@@ -93,6 +120,7 @@ def get_or_create_project(
     for field, value in (fields or {}).items():
         setattr(project, field, value)
     project = add_content(center, project)
+    forget_tracked(center, normalized)
     project.manage_setLocalRoles(user_id, ["Owner"])
     project.changeOwnership(api.user.get_current())
     record_change(

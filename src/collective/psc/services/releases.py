@@ -81,6 +81,41 @@ def latest_release(*, project: Project) -> Release | None:
     return (finals or live or ordered or [None])[0]
 
 
+def release_fields(metadata: Metadata) -> dict:
+    """Return the fields of a release that its core metadata sets."""
+    return {
+        "description": metadata.summary or "",
+        "requires_python": str(metadata.requires_python or "") or None,
+        "compatibility": plone_compatibility(metadata.classifiers or []),
+    }
+
+
+def project_fields(metadata: Metadata, description_html: str | None) -> dict:
+    """Return the fields of a project that its latest release's metadata sets."""
+    urls = [f"{label}, {url}" for label, url in (metadata.project_urls or {}).items()]
+    if metadata.home_page:
+        urls.insert(0, f"Homepage, {metadata.home_page}")
+    if metadata.download_url:
+        urls.append(f"Download, {metadata.download_url}")
+    return {
+        "title": metadata.name,
+        "description": metadata.summary or "",
+        "long_description": metadata.description or "",
+        "long_description_content_type": metadata.description_content_type or "",
+        "long_description_html": description_html or "",
+        "project_urls": urls,
+        "license": metadata.license or "",
+        "license_expression": metadata.license_expression or "",
+        "classifiers": list(metadata.classifiers or []),
+        "keywords": list(metadata.keywords or []),
+        "author": people_names(metadata.author, metadata.author_email),
+        "author_email": metadata.author_email or "",
+        "maintainer": people_names(metadata.maintainer, metadata.maintainer_email),
+        "maintainer_email": metadata.maintainer_email or "",
+        "compatibility": plone_compatibility(metadata.classifiers or []),
+    }
+
+
 def apply_release_metadata(
     *,
     release: Release,
@@ -90,20 +125,13 @@ def apply_release_metadata(
     """Store a release's core metadata; the latest release also sets the project's."""
     project = release.aq_parent
     require(permissions.UploadDistribution, project, "change this project")
-    compatibility = plone_compatibility(metadata.classifiers or [])
-    release_fields = {
-        "description": metadata.summary or "",
-        "requires_python": str(metadata.requires_python or "") or None,
-        "compatibility": compatibility,
-    }
+    fields = release_fields(metadata)
     changed_fields = [
-        name
-        for name, value in release_fields.items()
-        if getattr(release, name, None) != value
+        name for name, value in fields.items() if getattr(release, name, None) != value
     ]
     # Releases are not catalogued (content/base.py NotCatalogued): no reindex.
     for name in changed_fields:
-        setattr(release, name, release_fields[name])
+        setattr(release, name, fields[name])
     # The README's changelog section fills an empty changelog; a maintainer's
     # text is never replaced.
     if not (release.changelog or "").strip():
@@ -112,30 +140,8 @@ def apply_release_metadata(
             release.changelog = notes
     if aq_base(latest_release(project=project)) is not aq_base(release):
         return
-    urls = [f"{label}, {url}" for label, url in (metadata.project_urls or {}).items()]
-    if metadata.home_page:
-        urls.insert(0, f"Homepage, {metadata.home_page}")
-    if metadata.download_url:
-        urls.append(f"Download, {metadata.download_url}")
     project_changed = update_project(
-        project=project,
-        fields={
-            "title": metadata.name,
-            "description": metadata.summary or "",
-            "long_description": metadata.description or "",
-            "long_description_content_type": metadata.description_content_type or "",
-            "long_description_html": description_html or "",
-            "project_urls": urls,
-            "license": metadata.license or "",
-            "license_expression": metadata.license_expression or "",
-            "classifiers": list(metadata.classifiers or []),
-            "keywords": list(metadata.keywords or []),
-            "author": people_names(metadata.author, metadata.author_email),
-            "author_email": metadata.author_email or "",
-            "maintainer": people_names(metadata.maintainer, metadata.maintainer_email),
-            "maintainer_email": metadata.maintainer_email or "",
-            "compatibility": compatibility,
-        },
+        project=project, fields=project_fields(metadata, description_html)
     )
     if not project_changed:
         # A new latest release with the same metadata still moves the listing.

@@ -17,6 +17,8 @@ from collective.psc.storage import get_storage
 from collective.psc.types import Distribution
 from collective.psc.types import Project
 from collective.psc.types import Release
+from collective.psc.upstream.tracked import forget_tracked
+from collective.psc.upstream.tracked import is_tracked
 from typing import Any
 from zope.container.interfaces import IContainerModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectModifiedEvent
@@ -45,6 +47,8 @@ def release_removed(release: Release, event: IObjectRemovedEvent) -> None:
     if event.object is release:
         project = event.oldParent
         project.reindexObject(idxs=PROJECT_LISTING_INDEXES)
+        if is_tracked(project):
+            return
         _record(
             event,
             action=journal.REMOVE_RELEASE,
@@ -54,8 +58,16 @@ def release_removed(release: Release, event: IObjectRemovedEvent) -> None:
 
 
 def project_removed(project: Project, event: IObjectRemovedEvent) -> None:
-    """Journal a project removed on its own, not with its whole center."""
-    if event.object is project:
+    """Journal a project removed on its own, not with its whole center.
+
+    A tracked upstream project is no index content: its removal is not
+    journaled and does not keep its name for its maintainers.
+    """
+    if event.object is not project:
+        return
+    if is_tracked(project):
+        forget_tracked(event.oldParent, project.getId())
+    else:
         claims.remember_deleted(center=event.oldParent, project=project)
         _record(event, action=journal.REMOVE_PROJECT, project=project.getId())
 
@@ -66,14 +78,14 @@ def project_removed(project: Project, event: IObjectRemovedEvent) -> None:
 
 def project_modified(project: Project, event: IObjectModifiedEvent) -> None:
     """Journal an edit of a project's fields, so pages built from it renew."""
-    if IContainerModifiedEvent.providedBy(event):
+    if IContainerModifiedEvent.providedBy(event) or is_tracked(project):
         return
     _record(event, action=journal.UPDATE_PROJECT, project=project.getId())
 
 
 def release_modified(release: Release, event: IObjectModifiedEvent) -> None:
     """Journal an edit of a release's fields."""
-    if IContainerModifiedEvent.providedBy(event):
+    if IContainerModifiedEvent.providedBy(event) or is_tracked(release.aq_parent):
         return
     _record(
         event,

@@ -11,6 +11,7 @@ from collective.psc.types import Project
 from collective.psc.upstream import files
 from collective.psc.upstream import proxy
 from collective.psc.upstream.behaviors import upstream_settings
+from collective.psc.upstream.tracked import local_names
 from datetime import UTC
 from typing import Any
 
@@ -79,7 +80,7 @@ def root_page(center: Center) -> dict:
     serials = center.journal.project_serials()
     projects = [
         {"name": name, "_last-serial": serials.get(name, 0)}
-        for name in center.objectIds()
+        for name in local_names(center)
     ]
     return {
         "meta": {

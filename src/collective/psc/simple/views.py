@@ -12,6 +12,7 @@ from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
 from collective.psc.upstream import proxy
+from collective.psc.upstream.tracked import local_project
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
 from typing import BinaryIO
@@ -139,7 +140,8 @@ class ProjectPages(BrowserView):
             normalized = normalize_name(self.project_name)
         except InvalidName:
             raise NotFound(self.context, self.project_name, self.request) from None
-        project = self.context.get(normalized)
+        # A project tracked from upstream is served from there, as if absent.
+        project = local_project(self.context, normalized)
         merged = data.merged_project_page(
             center=self.context,
             name=normalized,

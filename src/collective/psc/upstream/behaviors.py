@@ -14,6 +14,8 @@ from zope import schema
 from zope.interface import Invalid
 from zope.interface import provider
 
+import trove_classifiers
+
 
 DEFAULT_TTL = 600
 
@@ -42,6 +44,19 @@ def project_name(value: str) -> bool:
     return True
 
 
+def trove_classifier(value: str) -> bool:
+    """Accept a trove classifier that exists, spelled exactly."""
+    if value.strip() not in trove_classifiers.classifiers:
+        raise Invalid(
+            _(
+                "Give classifiers exactly as listed on "
+                "https://pypi.org/classifiers/, such as "
+                "'Framework :: Plone :: Addon'."
+            )
+        )
+    return True
+
+
 @provider(IFormFieldProvider)
 class IUpstreamIndexes(model.Schema):
     """Indexes whose projects the center serves beside its own."""
@@ -55,6 +70,8 @@ class IUpstreamIndexes(model.Schema):
             "upstream_allow_list_only",
             "upstream_ttl",
             "upstream_offline",
+            "upstream_tracked",
+            "upstream_tracked_classifiers",
         ],
     )
     # The center fetches from these URLs and serves what they answer: only a
@@ -65,6 +82,8 @@ class IUpstreamIndexes(model.Schema):
         upstream_allow_list_only="cmf.ManagePortal",
         upstream_ttl="cmf.ManagePortal",
         upstream_offline="cmf.ManagePortal",
+        upstream_tracked="cmf.ManagePortal",
+        upstream_tracked_classifiers="cmf.ManagePortal",
     )
     directives.read_permission(upstream_urls="cmf.ManagePortal")
     upstream_urls = schema.List(
@@ -115,6 +134,27 @@ class IUpstreamIndexes(model.Schema):
         required=False,
         default=False,
     )
+    upstream_tracked = schema.List(
+        title=_("Tracked upstream projects"),
+        description=_(
+            "Project names, one a line, whose upstream metadata 'psc upstream "
+            "sync' reads into pages of this center, marked as hosted upstream. "
+            "Their files are still served by the rules above."
+        ),
+        value_type=schema.TextLine(constraint=project_name),
+        required=False,
+        default=[],
+    )
+    upstream_tracked_classifiers = schema.List(
+        title=_("Tracked classifiers"),
+        description=_(
+            "Trove classifiers, one a line, such as 'Framework :: Plone :: "
+            "Addon': every upstream project with one of them is tracked too."
+        ),
+        value_type=schema.TextLine(constraint=trove_classifier),
+        required=False,
+        default=[],
+    )
 
 
 @dataclass(frozen=True)
@@ -126,6 +166,8 @@ class UpstreamSettings:
     allow_list_only: bool = False
     ttl: int = DEFAULT_TTL
     offline: bool = False
+    tracked: frozenset[str] = frozenset()
+    tracked_classifiers: frozenset[str] = frozenset()
 
 
 # Where a center keeps the settings it read, with the serial it read them at.
@@ -168,6 +210,13 @@ def read_settings(adapted: Any) -> UpstreamSettings:
         allow_list_only=bool(adapted.upstream_allow_list_only),
         ttl=DEFAULT_TTL if ttl is None else ttl,
         offline=bool(adapted.upstream_offline),
+        tracked=frozenset(
+            normalize_name(name.strip())
+            for name in _listed(adapted, "upstream_tracked")
+        ),
+        tracked_classifiers=frozenset(
+            value.strip() for value in _listed(adapted, "upstream_tracked_classifiers")
+        ),
     )
 
 

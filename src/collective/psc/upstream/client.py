@@ -54,7 +54,60 @@ def project_url(index_url: str, name: str) -> str:
     return f"{index_url.rstrip('/')}/{name}/"
 
 
-def fetch_page(url: str, *, etag: str | None = None) -> Fetched:
+def json_api_url(index_url: str, name: str) -> str | None:
+    """Return the URL of a project's JSON API document (PyPI's) on an index.
+
+    PyPI and collective.psc centers serve it beside their simple index:
+    ``https://pypi.org/simple/`` gives ``https://pypi.org/pypi/<name>/json``.
+    An index URL whose last segment is not ``simple`` has no known JSON API:
+    None.
+    """
+    parts = urlsplit(index_url)
+    base, _, last = parts.path.rstrip("/").rpartition("/")
+    if last != "simple":
+        return None
+    return urlunsplit(parts._replace(path=f"{base}/pypi/{name}/json", fragment=""))
+
+
+def fetch_json(url: str, *, etag: str | None = None) -> Fetched:
+    """Fetch a JSON API document, revalidating with an ETag; raise UpstreamError."""
+    headers = {"Accept": "application/json"}
+    if etag:
+        headers["If-None-Match"] = etag
+    try:
+        with requests.get(
+            url, headers=headers, timeout=TIMEOUT, stream=True, allow_redirects=True
+        ) as answer:
+            if answer.status_code == 304:
+                return Fetched(page=None, etag=etag, not_modified=True)
+            if answer.status_code == 404:
+                return Fetched(page=None, etag=None)
+            if answer.status_code != 200:
+                raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
+            try:
+                body = read_bounded(answer.iter_content(CHUNK), MAX_PAGE_BYTES)
+            except UpstreamError:
+                raise UpstreamError(
+                    f"{public_url(url)} is larger than {MAX_PAGE_BYTES} bytes; "
+                    "it is not read."
+                ) from None
+            etag = answer.headers.get("ETag")
+    except requests.RequestException as error:
+        raise UpstreamError(
+            f"{public_url(url)} could not be read: {type(error).__name__}."
+        ) from None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise UpstreamError(f"{public_url(url)} sent invalid JSON.") from None
+    if not isinstance(document, dict) or not isinstance(document.get("info"), dict):
+        raise UpstreamError(f"{public_url(url)} sent no JSON API document.")
+    return Fetched(page=document, etag=etag)
+
+
+def fetch_page(
+    url: str, *, etag: str | None = None, limit: int = MAX_PAGE_BYTES
+) -> Fetched:
     """Fetch a simple page, revalidating with an ETag; raise UpstreamError."""
     headers = {"Accept": ACCEPT}
     if etag:
@@ -69,7 +122,7 @@ def fetch_page(url: str, *, etag: str | None = None) -> Fetched:
                 return Fetched(page=None, etag=None)
             if answer.status_code != 200:
                 raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
-            body = read_bounded(answer.iter_content(CHUNK), MAX_PAGE_BYTES)
+            body = read_bounded(answer.iter_content(CHUNK), limit)
             content_type = answer.headers.get("Content-Type", "")
             page = parse_page(body, content_type=content_type, url=answer.url)
             return Fetched(page=page, etag=answer.headers.get("ETag"))

@@ -28,6 +28,8 @@ from collective.psc.upstream.behaviors import upstream_settings
 from collective.psc.upstream.behaviors import UpstreamSettings
 from collective.psc.upstream.cache import PAGES
 from collective.psc.upstream.cache import UNREACHABLE
+from collective.psc.upstream.tracked import is_local
+from collective.psc.upstream.tracked import local_names
 from typing import Any
 from typing import BinaryIO
 from typing import IO
@@ -179,7 +181,7 @@ def _offered_entry(
     center: Any, name: str, filename: str
 ) -> tuple[dict | None, UpstreamSettings]:
     settings = upstream_settings(center)
-    if not may_fetch(center, name, local=name in center, settings=settings):
+    if not may_fetch(center, name, local=is_local(center, name), settings=settings):
         return None, settings
     for entry in upstream_entries(center, name, settings):
         if entry["filename"] == filename:
@@ -199,7 +201,7 @@ def archive(
     if record is not None:
         settings = upstream_settings(center)
         if record.project != name or not may_fetch(
-            center, name, local=name in center, settings=settings
+            center, name, local=is_local(center, name), settings=settings
         ):
             return None
         return record, get_storage(record.storage).open(record, center=center)
@@ -278,10 +280,13 @@ def core_metadata(center: Any, name: str, filename: str) -> bytes | None:
 
 
 def conflicts(center: Any) -> dict:
-    """Return the upstream projects that local or reserved names shadow; refusals."""
+    """Return the upstream projects that local or reserved names shadow; refusals.
+
+    A tracked upstream project is no local name: it shadows nothing.
+    """
     settings = upstream_settings(center)
     shadowed = []
-    names = set(center.objectIds()) | _reserved_upstream_names(center, settings)
+    names = set(local_names(center)) | _reserved_upstream_names(center, settings)
     for name in sorted(names):
         for index_url in settings.urls:
             page = _cached_page(center, index_url, name, settings)
@@ -297,7 +302,7 @@ def conflicts(center: Any) -> dict:
             shadowed.append(
                 {
                     "name": name,
-                    "local": name in center,
+                    "local": is_local(center, name),
                     "reserved": reserved_pattern(center=center, name=name),
                     "merged": name in settings.allow_list,
                     "index": client.public_url(index_url),
