@@ -391,3 +391,14 @@ def test_a_bad_document_keeps_the_project_as_it_was(served_center, tracked):
     assert len(report.errors) == 1
     assert report.removed == 0
     assert fresh(served_center)["named-tool"].description == "Tracked by its name."
+
+
+def test_an_index_without_a_json_api_is_a_note_not_an_error(served_center, tracked):
+    devpi_like = "http://127.0.0.1:9/root/pypi/+simple/"
+    configure(served_center, upstream_urls=[devpi_like, tracked["url"]])
+    report = synced(served_center)
+    assert report.errors == []
+    [note] = report.notes
+    assert "has no JSON API beside it" in note
+    # The other index is read as before.
+    assert "plone-addon" in fresh(served_center)

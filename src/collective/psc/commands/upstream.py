@@ -222,6 +222,8 @@ def run_sync(args: argparse.Namespace) -> int:
     bar.close()
     for name, why in sorted(report.skipped.items()):
         print(f"Skipped {name}: {why}.")
+    for note in report.notes:
+        print(f"Note: {note}")
     for error in report.errors:
         print(f"Error: {error}", file=sys.stderr)
     print(f"Synced: {report.summary()}.")

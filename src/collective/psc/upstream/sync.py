@@ -90,6 +90,8 @@ class SyncReport:
     removed: int = 0
     skipped: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # What the sync left aside on purpose: no error, the exit status is 0.
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """Return the counts as one line."""
@@ -169,7 +171,8 @@ def _project_lists(
     complete = True
     for index_url in settings.urls:
         if client.json_api_url(index_url, "x") is None:
-            report.errors.append(
+            # An index used for installs only (devpi's +simple/, say).
+            report.notes.append(
                 f"{client.public_url(index_url)} has no JSON API beside it "
                 "(its URL does not end in /simple/); it is not read for tracking."
             )
