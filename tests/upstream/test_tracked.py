@@ -6,6 +6,8 @@ from collective.psc.exceptions import TrackedUpstream
 from collective.psc.interfaces import IUpstreamProject
 from collective.psc.mirroring import export
 from collective.psc.services import claims
+from collective.psc.services import maintainers
+from collective.psc.services import releases
 from collective.psc.upload.publish import publish_archive
 from collective.psc.upstream import proxy
 from collective.psc.upstream import sync
@@ -306,6 +308,21 @@ def test_uploads_to_a_tracked_name_are_refused(served_center, tracked, tmp_path)
         "1.0",
     ]
     assert wheel.name not in center.filenames
+
+
+def test_nobody_yanks_or_maintains_a_tracked_project(served_center, tracked):
+    synced(served_center)
+    transaction.begin()
+    project = fresh(served_center)["plone-addon"]
+    serial = project.aq_parent.journal.last_serial
+    with api.env.adopt_roles(["Manager"]):
+        with pytest.raises(TrackedUpstream):
+            releases.yank(release=project.releases()[0], reason="broken")
+        with pytest.raises(TrackedUpstream):
+            maintainers.add_maintainer(project=project, user_id="alice")
+    assert not project.get_local_roles_for_userid("alice")
+    assert project.aq_parent.journal.last_serial == serial
+    transaction.abort()
 
 
 def test_untracking_removes_and_deleting_claims_nothing(

@@ -5,6 +5,7 @@ from collective.psc import permissions
 from collective.psc.constants import MAINTAINER_ROLES
 from collective.psc.exceptions import UserNotFound
 from collective.psc.services.base import require
+from collective.psc.services.projects import check_not_tracked
 from collective.psc.types import Project
 from plone import api
 
@@ -69,6 +70,8 @@ def add_maintainer(*, project: Project, user_id: str) -> None:
     require(
         permissions.ManageMaintainers, project, "manage maintainers of this project"
     )
+    # Nobody maintains an upstream project here: nothing can be uploaded to it.
+    check_not_tracked(project)
     resolved = resolve_user_id(user_id)
     if resolved is None:
         raise UserNotFound(

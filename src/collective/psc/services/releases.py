@@ -18,6 +18,7 @@ from collective.psc.services.base import current_user_id
 from collective.psc.services.base import record_change
 from collective.psc.services.base import remove_content
 from collective.psc.services.base import require
+from collective.psc.services.projects import check_not_tracked
 from collective.psc.services.projects import update_project
 from collective.psc.types import Distribution
 from collective.psc.types import Project
@@ -175,6 +176,8 @@ def _set_yanked(
 ) -> list[Distribution]:
     project = release.aq_parent
     require(permissions.ManageReleases, project, "yank releases of this project")
+    # Its releases are the upstream's, and hold no file here to yank.
+    check_not_tracked(project)
     if filename is None:
         targets = release.files()
     else:
