@@ -19,9 +19,9 @@ from collective.psc.services import maintainers
 from collective.psc.services import projects
 from collective.psc.services import releases
 from collective.psc.simple.data import file_path
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Distribution
 from collective.psc.types import Release
-from collective.psc.upstream.tracked import is_tracked
 from datetime import datetime
 from datetime import UTC
 from email.utils import getaddresses

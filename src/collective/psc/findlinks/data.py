@@ -11,10 +11,10 @@ private center without a ``.pypirc``.
 """
 
 from collective.psc.simple.data import file_path
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
-from collective.psc.upstream.tracked import is_tracked
 
 
 # How to get from each page back to the center: from links/ and links/<name>/.

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from collective.psc.interfaces import IProject
 from collective.psc.names import parse_version
 from collective.psc.services import releases
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Project
-from collective.psc.upstream.tracked import is_tracked
 from datetime import datetime
 from plone.indexer import indexer
 

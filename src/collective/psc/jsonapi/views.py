@@ -12,9 +12,9 @@ from collective.psc.simple.views import answer_revalidation
 from collective.psc.simple.views import CACHE_CONTROL
 from collective.psc.simple.views import PAGES
 from collective.psc.simple.views import PathEndpoint
+from collective.psc.tracked import local_project
 from collective.psc.types import Project
 from collective.psc.types import Release
-from collective.psc.upstream.tracked import local_project
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 
 import json

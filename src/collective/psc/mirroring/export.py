@@ -12,10 +12,10 @@ relative, so a tree works under any host and path.
 from collections.abc import Iterator
 from collective.psc.simple import data
 from collective.psc.simple import render
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
-from collective.psc.upstream.tracked import is_tracked
 from typing import NamedTuple
 
 import json

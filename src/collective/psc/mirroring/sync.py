@@ -14,8 +14,8 @@ from collective.psc.mirroring.export import Archive
 from collective.psc.mirroring.writer import STATUS_FILE
 from collective.psc.mirroring.writer import Tree
 from collective.psc.services import archives
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Center
-from collective.psc.upstream.tracked import is_tracked
 from dataclasses import dataclass
 from dataclasses import field
 

@@ -19,10 +19,10 @@ from collective.psc.services.base import current_user_id
 from collective.psc.services.base import record_change
 from collective.psc.services.base import remove_content
 from collective.psc.services.base import require
+from collective.psc.tracked import forget_tracked
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Center
 from collective.psc.types import Project
-from collective.psc.upstream.tracked import forget_tracked
-from collective.psc.upstream.tracked import is_tracked
 from OFS.ObjectManager import checkValidId
 from plone import api
 from plone.dexterity.utils import createContent

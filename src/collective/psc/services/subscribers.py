@@ -14,11 +14,11 @@ from collective.psc.services.base import current_user_id
 from collective.psc.services.base import get_center
 from collective.psc.services.base import record_change
 from collective.psc.storage import get_storage
+from collective.psc.tracked import forget_tracked
+from collective.psc.tracked import is_tracked
 from collective.psc.types import Distribution
 from collective.psc.types import Project
 from collective.psc.types import Release
-from collective.psc.upstream.tracked import forget_tracked
-from collective.psc.upstream.tracked import is_tracked
 from typing import Any
 from zope.container.interfaces import IContainerModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectModifiedEvent

@@ -5,13 +5,13 @@ HTML (``templates/``) or, later, written to a static tree.
 """
 
 from collective.psc.names import parse_filename
+from collective.psc.tracked import local_names
 from collective.psc.types import Center
 from collective.psc.types import Distribution
 from collective.psc.types import Project
 from collective.psc.upstream import files
 from collective.psc.upstream import proxy
 from collective.psc.upstream.behaviors import upstream_settings
-from collective.psc.upstream.tracked import local_names
 from datetime import UTC
 from typing import Any
 

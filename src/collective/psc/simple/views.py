@@ -11,8 +11,8 @@ from collective.psc.simple import render
 from collective.psc.simple.access import refuse_reader
 from collective.psc.simple.negotiation import choose_content_type
 from collective.psc.simple.negotiation import JSON
+from collective.psc.tracked import local_project
 from collective.psc.upstream import proxy
-from collective.psc.upstream.tracked import local_project
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
 from typing import BinaryIO

@@ -22,14 +22,14 @@ from collective.psc.names import parse_filename
 from collective.psc.services.claims import reserved_pattern
 from collective.psc.storage import DEFAULT_STORAGE
 from collective.psc.storage import get_storage
+from collective.psc.tracked import is_local
+from collective.psc.tracked import local_names
 from collective.psc.upstream import client
 from collective.psc.upstream import files
 from collective.psc.upstream.behaviors import upstream_settings
 from collective.psc.upstream.behaviors import UpstreamSettings
 from collective.psc.upstream.cache import PAGES
 from collective.psc.upstream.cache import UNREACHABLE
-from collective.psc.upstream.tracked import is_local
-from collective.psc.upstream.tracked import local_names
 from typing import Any
 from typing import BinaryIO
 from typing import IO

@@ -34,6 +34,10 @@ from collective.psc.services.claims import reserved_pattern
 from collective.psc.services.releases import latest_release
 from collective.psc.services.releases import project_fields
 from collective.psc.services.releases import release_fields
+from collective.psc.tracked import forget_tracked
+from collective.psc.tracked import is_tracked
+from collective.psc.tracked import set_tracked
+from collective.psc.tracked import tracked_names
 from collective.psc.types import Center
 from collective.psc.types import Project
 from collective.psc.upload.validation import render_description
@@ -41,10 +45,6 @@ from collective.psc.upstream import client
 from collective.psc.upstream import proxy
 from collective.psc.upstream.behaviors import upstream_settings
 from collective.psc.upstream.behaviors import UpstreamSettings
-from collective.psc.upstream.tracked import forget_tracked
-from collective.psc.upstream.tracked import is_tracked
-from collective.psc.upstream.tracked import set_tracked
-from collective.psc.upstream.tracked import tracked_names
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
