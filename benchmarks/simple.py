@@ -489,7 +489,7 @@ def format_table(measurements: Sequence[Measurement]) -> str:
         if item.key == BASELINE and not item.failed
     }
     header = (
-        f"{'page':<8} {'server':<15} {'answer':<36} {'bytes':>7} {'req/s':>8} "
+        f"{'page':<8} {'server':<17} {'answer':<36} {'bytes':>7} {'req/s':>8} "
         f"{'vs devpi':>8} {'p50 ms':>7} {'p99 ms':>7}"
     )
     lines = [header, "-" * len(header)]
@@ -507,7 +507,7 @@ def format_table(measurements: Sequence[Measurement]) -> str:
                     f"{item.p50_ms:>7.1f} {item.p99_ms:>7.1f}"
                 )
             lines.append(
-                f"{item.page:<8} {item.server:<15} {item.content_type:<36} {numbers}"
+                f"{item.page:<8} {item.server:<17} {item.content_type:<36} {numbers}"
             )
     return "\n".join(lines)
 
@@ -518,10 +518,10 @@ def format_memory(memories: Sequence[Memory]) -> str:
     def mib(value: float | None) -> str:
         return f"{value:.1f}" if value is not None else "-"
 
-    header = f"{'server':<15} {'RSS MiB after upload':>21} {'after reads':>12}"
+    header = f"{'server':<17} {'RSS MiB after upload':>21} {'after reads':>12}"
     lines = [header, "-" * len(header)]
     lines.extend(
-        f"{item.server:<15} {mib(item.after_upload):>21} {mib(item.after_reads):>12}"
+        f"{item.server:<17} {mib(item.after_upload):>21} {mib(item.after_reads):>12}"
         for item in memories
     )
     return "\n".join(lines)

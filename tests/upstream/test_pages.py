@@ -1,9 +1,11 @@
 """The find-links page, the JSON API and the pages of upstream projects."""
 
+from collective.psc.simple import data
 from collective.psc.upstream.cache import PAGES
 from collective.psc.upstream.cache import UNREACHABLE
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from tests.fixtures.builder import build_wheel
 from tests.fixtures.upstream import configure
 from urllib.parse import urljoin
 
@@ -132,3 +134,38 @@ def test_a_failing_upstream_is_left_alone_for_a_while(
     answer = requests.get(f"{client.center_url}/simple/fourth/", timeout=30)
     assert answer.status_code == 404
     assert Failing.asked == ["/simple/first/", "/simple/fourth/"]
+
+
+def test_a_merged_page_is_built_once_per_state_of_its_sources(
+    index, served_center, monkeypatch
+):
+    """Kept while the upstream page, the pinned files and the local project stay."""
+    client = index["client"]
+    built = []
+    build = data.merged_project_page
+    monkeypatch.setattr(
+        data,
+        "merged_project_page",
+        lambda **found: built.append(found["name"]) or build(**found),
+    )
+    configure(served_center, upstream_ttl=600)
+    url = f"{client.center_url}/simple/upstream-dep/"
+    bodies = [requests.get(url, timeout=30) for _ in range(3)]
+    assert [answer.status_code for answer in bodies] == [200, 200, 200]
+    assert bodies[0].text == bodies[2].text
+    assert built == ["upstream-dep"]
+    # Fetching its file pins it: another state, built again, once.
+    link = urljoin(url, bodies[0].text.split('href="')[1].split("#")[0])
+    assert requests.get(link, timeout=30).status_code == 200
+    for _ in range(2):
+        assert requests.get(url, timeout=30).status_code == 200
+    assert built == ["upstream-dep", "upstream-dep"]
+    # A merged local project: an upload moves its serial, so it is built again.
+    assert requests.get(f"{client.center_url}/simple/shared-lib/", timeout=30)
+    assert built[-1] == "shared-lib"
+    count = len(built)
+    wheel = build_wheel(index["built"] / "local2", "shared-lib", "1.1")
+    assert client.upload(wheel).status == 200
+    answer = requests.get(f"{client.center_url}/simple/shared-lib/", timeout=30)
+    assert "shared_lib-1.1-py3-none-any.whl" in answer.text
+    assert len(built) == count + 1

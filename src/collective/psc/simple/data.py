@@ -91,14 +91,38 @@ def root_page(center: Center) -> dict:
     }
 
 
+def merged_page_state(
+    *, center: Any, name: str, project: Any
+) -> proxy.UpstreamState | None:
+    """Return the state of a project's upstream files; None if no upstream is asked."""
+    settings = upstream_settings(center)
+    if not proxy.may_fetch(center, name, local=project is not None, settings=settings):
+        return None
+    return proxy.upstream_state(center, name, settings)
+
+
+def merged_page_key(
+    *, center: Any, name: str, project: Any, center_url: str, state: Any
+) -> tuple:
+    """Return what a project's merged page is made from, as a cache key.
+
+    The local project's serial and the state of its upstream files: a page
+    kept under this key is the page ``merged_project_page`` builds from them.
+    """
+    serial = None if project is None else project.last_serial()
+    return ("merged", center.journal.uid, name, center_url, serial, state.key)
+
+
 def merged_project_page(
-    *, center: Any, name: str, project: Any, center_url: str
+    *, center: Any, name: str, project: Any, center_url: str, state: Any = None
 ) -> dict | None:
     """Return a project's PEP 691 page with upstream files, or None if it has none."""
     settings = upstream_settings(center)
     if not proxy.may_fetch(center, name, local=project is not None, settings=settings):
         return None
-    upstream = proxy.served_files(center, name, settings, center_url=center_url)
+    upstream = proxy.served_files(
+        center, name, settings, center_url=center_url, state=state
+    )
     page: dict[str, Any]
     if project is None:
         if not upstream:

@@ -115,6 +115,7 @@ class ProjectPages(BrowserView):
     center_url = ""
     project_name: str | None = None
     extra: bool = False
+    merged_key: tuple = ()
 
     def publishTraverse(self, request, name: str) -> "ProjectPages":
         """Take the project name from the path."""
@@ -142,12 +143,7 @@ class ProjectPages(BrowserView):
             raise NotFound(self.context, self.project_name, self.request) from None
         # A project tracked from upstream is served from there, as if absent.
         project = local_project(self.context, normalized)
-        merged = data.merged_project_page(
-            center=self.context,
-            name=normalized,
-            project=project,
-            center_url=self.center_url,
-        )
+        merged = self._merged(normalized, project)
         if project is None and merged is None:
             raise NotFound(self.context, self.project_name, self.request)
         if normalized != self.project_name or not slash:
@@ -155,6 +151,18 @@ class ProjectPages(BrowserView):
         if merged is not None:
             return self.upstream_page(merged)
         return self.project_page(project)
+
+    def _merged(self, name: str, project) -> dict | None:
+        """Return the project's page with its upstream files, built once per state."""
+        found = {"center": self.context, "name": name, "project": project}
+        state = data.merged_page_state(**found)
+        if state is None:
+            return None
+        found.update(center_url=self.center_url, state=state)
+        self.merged_key = key = data.merged_page_key(**found)
+        # An empty dict stands for "no upstream files": the cache keeps no None.
+        page = PAGES.get(key, lambda: data.merged_project_page(**found) or {})
+        return page or None
 
     def list_page(self) -> str:
         """Answer the page of the whole center."""
@@ -208,14 +216,15 @@ class SimpleIndex(ProjectPages):
         self.request.environ[DISABLE_TRANSFORM_REQUEST_KEY] = True
         response.setHeader("Vary", "Accept")
         response.setHeader("Cache-Control", CACHE_CONTROL)
+        key = self.merged_key
         if content_type == JSON:
             response.setHeader("Content-Type", JSON)
-            return render.page_json(page)
+            return PAGES.get((*key, "json"), lambda: render.page_json(page))
         response.setHeader(
             "Content-Type",
             content_type if content_type != "text/html" else "text/html; charset=utf-8",
         )
-        return render.project_html(page)
+        return PAGES.get((*key, "html"), lambda: render.project_html(page))
 
     def _respond(self, key: tuple, build, serial: int, html, variant: str = "") -> str:
         """Answer a page from the body cached for its key and format."""

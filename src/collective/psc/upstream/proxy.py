@@ -28,8 +28,10 @@ from collective.psc.upstream import client
 from collective.psc.upstream import files
 from collective.psc.upstream.behaviors import upstream_settings
 from collective.psc.upstream.behaviors import UpstreamSettings
+from collective.psc.upstream.cache import Entry
 from collective.psc.upstream.cache import PAGES
 from collective.psc.upstream.cache import UNREACHABLE
+from dataclasses import dataclass
 from typing import Any
 from typing import BinaryIO
 from typing import IO
@@ -61,15 +63,18 @@ def upstream_entries(center: Any, name: str, settings: UpstreamSettings) -> list
     """Return the file entries of the first upstream index that has the project."""
     for index_url in settings.urls:
         page = _cached_page(center, index_url, name, settings)
-        if page is None:
-            continue
-        source = client.public_url(index_url)
-        return [
-            {**entry, "source": source}
-            for entry in page.get("files") or ()
-            if _offered(entry, name)
-        ]
+        if page is not None:
+            return _entries(page, index_url, name)
     return []
+
+
+def _entries(page: dict, index_url: str, name: str) -> list[dict]:
+    source = client.public_url(index_url)
+    return [
+        {**entry, "source": source}
+        for entry in page.get("files") or ()
+        if _offered(entry, name)
+    ]
 
 
 def _offered(entry: dict, name: str) -> bool:
@@ -86,31 +91,85 @@ def _offered(entry: dict, name: str) -> bool:
 def _cached_page(
     center: Any, index_url: str, name: str, settings: UpstreamSettings
 ) -> dict | None:
+    entry = _cached_entry(center, index_url, name, settings)
+    return None if entry is None else entry.page
+
+
+def _cached_entry(
+    center: Any, index_url: str, name: str, settings: UpstreamSettings
+) -> Entry | None:
     key = (center.journal.uid, index_url, name)
     entry = PAGES.get(key)
     if entry is not None and (settings.offline or entry.fresh(settings.ttl)):
-        return entry.page
+        return entry
     if settings.offline or UNREACHABLE.resting(index_url):
-        return entry.page if entry is not None else None
+        return entry
     url = client.project_url(index_url, name)
     try:
         fetched = client.fetch_page(url, etag=entry.etag if entry else None)
     except client.UpstreamError as error:
         UNREACHABLE.failed(index_url, settings.ttl)
         logger.warning("Upstream page not read, serving the cache: %s", error)
-        return entry.page if entry is not None else None
+        return entry
     if fetched.not_modified and entry is not None:
-        return PAGES.put(key, entry.page, entry.etag).page
-    return PAGES.put(key, fetched.page, fetched.etag).page
+        return PAGES.put(key, entry.page, entry.etag)
+    return PAGES.put(key, fetched.page, fetched.etag)
+
+
+@dataclass(frozen=True)
+class UpstreamState:
+    """What a project's upstream files as served here are made from.
+
+    The page of the first index that has the project (which index, and the
+    copy of its page in the cache) and the pins of the files fetched: the
+    same state gives the same entries, so pages built from it can be kept.
+    """
+
+    index_url: str | None
+    entry: Entry | None
+    pins: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> tuple:
+        """Return the state as a key: the index, when its copy was fetched, pins."""
+        fetched = None if self.entry is None else self.entry.fetched
+        return (self.index_url, fetched, self.pins)
+
+
+def upstream_state(center: Any, name: str, settings: UpstreamSettings) -> UpstreamState:
+    """Return the state of a project's upstream files, revalidating an expired page."""
+    found: tuple[str | None, Entry | None] = (None, None)
+    for index_url in settings.urls:
+        entry = _cached_entry(center, index_url, name, settings)
+        if entry is not None and entry.page is not None:
+            found = (index_url, entry)
+            break
+    pins = tuple(
+        (record.filename, record.sha256) for record in files.project_files(center, name)
+    )
+    return UpstreamState(*found, pins=pins)
 
 
 def served_files(
-    center: Any, name: str, settings: UpstreamSettings, *, center_url: str
+    center: Any,
+    name: str,
+    settings: UpstreamSettings,
+    *,
+    center_url: str,
+    state: UpstreamState | None = None,
 ) -> list[dict]:
-    """Return the PEP 691 entries of a project's upstream files as served here."""
-    entries = {
-        entry["filename"]: entry for entry in upstream_entries(center, name, settings)
-    }
+    """Return the PEP 691 entries of a project's upstream files as served here.
+
+    With the ``state`` this request found, its page is used as it is,
+    without asking the cache (or the upstream) again.
+    """
+    if state is None:
+        offered = upstream_entries(center, name, settings)
+    elif state.entry is None or state.entry.page is None:
+        offered = []
+    else:
+        offered = _entries(state.entry.page, state.index_url or "", name)
+    entries = {entry["filename"]: entry for entry in offered}
     for record in files.project_files(center, name):
         offered = entries.get(record.filename)
         if offered is not None and offered["hashes"]["sha256"] != record.sha256:
