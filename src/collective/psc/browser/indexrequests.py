@@ -61,12 +61,16 @@ def _decide(site: Any, request: Any) -> bool:
     if not ISoftwareCenter.providedBy(center):
         return False
     # A content item of that name would be traversed before the view.
-    if center.get(view_name) is not None:
+    if _child(center, view_name) is not None:
         return False
     factory = getSiteManager().adapters.lookup(
         (providedBy(center), providedBy(request)), Interface, name=view_name
     )
     return factory is not None and IIndexEndpoint.implementedBy(factory)
+
+
+def _child(container: Any, name: str) -> Any:
+    return container.get(name)
 
 
 def next_names(request: Any, count: int) -> list[str]:

@@ -164,12 +164,12 @@ def served_files(
     without asking the cache (or the upstream) again.
     """
     if state is None:
-        offered = upstream_entries(center, name, settings)
+        listed = upstream_entries(center, name, settings)
     elif state.entry is None or state.entry.page is None:
-        offered = []
+        listed = []
     else:
-        offered = _entries(state.entry.page, state.index_url or "", name)
-    entries = {entry["filename"]: entry for entry in offered}
+        listed = _entries(state.entry.page, state.index_url or "", name)
+    entries = {entry["filename"]: entry for entry in listed}
     for record in files.project_files(center, name):
         offered = entries.get(record.filename)
         if offered is not None and offered["hashes"]["sha256"] != record.sha256:
