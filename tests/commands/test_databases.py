@@ -73,7 +73,9 @@ def test_zope_conf_names_the_database(served):
     assert "<filestorage>" not in conf
     if served["backend"] == "zeo":
         assert "%import ZEO" in conf
-        assert "<zeoclient>" in conf
+        assert "<clientstorage>" in conf
+        # Read-your-writes across instances: sync() waits for invalidations.
+        assert "server-sync on" in conf
     else:
         assert "%import relstorage" in conf
         assert "keep-history false" in conf

@@ -95,17 +95,20 @@ def storage_section(settings: InstanceSettings, var: Path) -> dict[str, str]:
         return {"storage_imports": "", "storage": storage}
     (var / "blobcache").mkdir(exist_ok=True)
     (var / "blobcache").chmod(0o700)
+    # ZEO's own section (%import ZEO): ZODB's <zeoclient> has no server-sync.
     storage = (
-        "    <zeoclient>\n"
+        "    <clientstorage>\n"
         f"        server {settings.zeo_address}\n"
         "        storage 1\n"
         "        name zeostorage\n"
-        f"        var {var}\n"
         f"        blob-dir {var}/blobcache\n"
         "        shared-blob-dir off\n"
         "        blob-cache-size 1GB\n"
         "        cache-size 128MB\n"
-        "    </zeoclient>"
+        # Each request's transaction asks the server for the invalidations
+        # still on their way: a write on one instance is read on the next.
+        "        server-sync on\n"
+        "    </clientstorage>"
     )
     return {"storage_imports": "%import ZEO\n", "storage": storage}
 
