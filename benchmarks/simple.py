@@ -391,19 +391,10 @@ def benchmark_server(
     args: argparse.Namespace,
 ) -> tuple[list[Measurement], Memory]:
     """Start a server, upload every wheel, measure each page, and stop it."""
-    memory = Memory(server.title)
     measurements: list[Measurement] = []
     try:
-        server.start()
-        say(f"{server.title}: uploading {len(wheels)} files ...")
-        seconds, failure = run_twine(
-            twine, server, [wheels], server.work / "twine", args.timeout
-        )
-        if failure:
-            raise BenchmarkError(failure)
-        say(f"{server.title}: uploaded in {seconds:.1f} s")
-        memory.after_upload = server_rss(server)
-        for page in plan_pages(server, data):
+        pages, memory = load_server(server, twine, wheels, data, args)
+        for page in pages:
             try:
                 measurements.append(measure_page(server, page, wrk, args))
             except BenchmarkError as error:
