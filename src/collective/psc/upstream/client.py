@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import IO
+from typing import NamedTuple
 from urllib.parse import SplitResult
 from urllib.parse import unquote
 from urllib.parse import urljoin
@@ -71,7 +72,41 @@ def json_api_url(index_url: str, name: str) -> str | None:
 
 def fetch_json(url: str, *, etag: str | None = None) -> Fetched:
     """Fetch a JSON API document, revalidating with an ETag; raise UpstreamError."""
-    headers = {"Accept": "application/json"}
+    got = _get(url, accept="application/json", etag=etag, limit=MAX_PAGE_BYTES)
+    if isinstance(got, Fetched):
+        return got
+    try:
+        document = json.loads(got.body)
+    except ValueError:
+        raise UpstreamError(f"{public_url(url)} sent invalid JSON.") from None
+    if not isinstance(document, dict) or not isinstance(document.get("info"), dict):
+        raise UpstreamError(f"{public_url(url)} sent no JSON API document.")
+    return Fetched(page=document, etag=got.etag)
+
+
+def fetch_page(
+    url: str, *, etag: str | None = None, limit: int = MAX_PAGE_BYTES
+) -> Fetched:
+    """Fetch a simple page, revalidating with an ETag; raise UpstreamError."""
+    got = _get(url, accept=ACCEPT, etag=etag, limit=limit)
+    if isinstance(got, Fetched):
+        return got
+    page = parse_page(got.body, content_type=got.content_type, url=got.url)
+    return Fetched(page=page, etag=got.etag)
+
+
+class Body(NamedTuple):
+    """A 200 answer read whole: its bytes, type, final URL and ETag."""
+
+    body: bytes
+    content_type: str
+    url: str
+    etag: str | None
+
+
+def _get(url: str, *, accept: str, etag: str | None, limit: int) -> Fetched | Body:
+    """GET a page of at most ``limit`` bytes; a 304 or 404 is answered as Fetched."""
+    headers = {"Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
     try:
@@ -85,47 +120,17 @@ def fetch_json(url: str, *, etag: str | None = None) -> Fetched:
             if answer.status_code != 200:
                 raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
             try:
-                body = read_bounded(answer.iter_content(CHUNK), MAX_PAGE_BYTES)
+                body = read_bounded(answer.iter_content(CHUNK), limit)
             except UpstreamError:
                 raise UpstreamError(
-                    f"{public_url(url)} is larger than {MAX_PAGE_BYTES} bytes; "
-                    "it is not read."
+                    f"{public_url(url)} is larger than {limit} bytes; it is not read."
                 ) from None
-            etag = answer.headers.get("ETag")
-    except requests.RequestException as error:
-        raise UpstreamError(
-            f"{public_url(url)} could not be read: {type(error).__name__}."
-        ) from None
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise UpstreamError(f"{public_url(url)} sent invalid JSON.") from None
-    if not isinstance(document, dict) or not isinstance(document.get("info"), dict):
-        raise UpstreamError(f"{public_url(url)} sent no JSON API document.")
-    return Fetched(page=document, etag=etag)
-
-
-def fetch_page(
-    url: str, *, etag: str | None = None, limit: int = MAX_PAGE_BYTES
-) -> Fetched:
-    """Fetch a simple page, revalidating with an ETag; raise UpstreamError."""
-    headers = {"Accept": ACCEPT}
-    if etag:
-        headers["If-None-Match"] = etag
-    try:
-        with requests.get(
-            url, headers=headers, timeout=TIMEOUT, stream=True, allow_redirects=True
-        ) as answer:
-            if answer.status_code == 304:
-                return Fetched(page=None, etag=etag, not_modified=True)
-            if answer.status_code == 404:
-                return Fetched(page=None, etag=None)
-            if answer.status_code != 200:
-                raise UpstreamError(f"{public_url(url)} answered {answer.status_code}.")
-            body = read_bounded(answer.iter_content(CHUNK), limit)
-            content_type = answer.headers.get("Content-Type", "")
-            page = parse_page(body, content_type=content_type, url=answer.url)
-            return Fetched(page=page, etag=answer.headers.get("ETag"))
+            return Body(
+                body=body,
+                content_type=answer.headers.get("Content-Type", ""),
+                url=answer.url,
+                etag=answer.headers.get("ETag"),
+            )
     except requests.RequestException as error:
         raise UpstreamError(
             f"{public_url(url)} could not be read: {type(error).__name__}."
