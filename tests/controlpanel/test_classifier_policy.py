@@ -5,17 +5,12 @@ from collective.psc.upload.validation import check_classifiers
 from collective.psc.upload.validation import KNOWN_ONLY
 from collective.psc.upload.validation import KNOWN_OR_PRIVATE
 from collective.psc.upload.validation import WELL_FORMED
-from pathlib import Path
 from plone import api
-from plone.app.testing import SITE_OWNER_NAME
-from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_upload
 from tests.fixtures.served import fresh
 
-import os
 import pytest
-import subprocess
-import sys
 import transaction
 
 
@@ -112,29 +107,6 @@ def test_policy_checks_the_classifiers_inside_the_file(served_center, client, tm
     assert answer.status == 400
     assert "is private" in answer.reason
     assert "policy-demo" not in fresh(served_center)
-
-
-def twine_upload(url, path):
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "twine"),
-            "upload",
-            "--non-interactive",
-            "--disable-progress-bar",
-            "--repository-url",
-            url,
-            "-u",
-            SITE_OWNER_NAME,
-            "-p",
-            SITE_OWNER_PASSWORD,
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_COLOR": "1"},
-        check=False,
-    )
 
 
 @pytest.mark.functional

@@ -16,6 +16,7 @@ from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.fixtures.builder import build_wheel
+from tests.fixtures.client import twine_upload
 from tests.fixtures.commands import free_port
 from tests.fixtures.served import fresh
 from tests.fixtures.upstream import configure
@@ -26,8 +27,6 @@ import hashlib
 import os
 import pytest
 import requests
-import subprocess
-import sys
 import transaction
 
 
@@ -253,30 +252,6 @@ def test_progress_bar_on_a_terminal_and_lines_without(tmp_path):
         assert stream.read() == "[1/2] plone-addon: added\n"
 
 
-def twine(url: str, path: Path) -> subprocess.CompletedProcess:
-    """Upload a file with twine as the site owner."""
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "twine"),
-            "upload",
-            "--non-interactive",
-            "--disable-progress-bar",
-            "--repository-url",
-            url,
-            "-u",
-            SITE_OWNER_NAME,
-            "-p",
-            SITE_OWNER_PASSWORD,
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_COLOR": "1"},
-        check=False,
-    )
-
-
 def test_uploads_to_a_tracked_name_are_refused(served_center, tracked, tmp_path):
     synced(served_center)
     client = tracked["client"]
@@ -284,7 +259,7 @@ def test_uploads_to_a_tracked_name_are_refused(served_center, tracked, tmp_path)
     answer = client.upload(wheel)
     assert answer.status == 403
     assert "tracked from the upstream index" in answer.reason
-    uploaded = twine(client.upload_url, wheel)
+    uploaded = twine_upload(client.upload_url, wheel)
     assert uploaded.returncode != 0
     assert "403" in uploaded.stdout + uploaded.stderr
     assert "tracked from the upstream index" in uploaded.stdout + uploaded.stderr
