@@ -74,7 +74,9 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 """
-PAGE_KINDS = ("project", "root", "download")
+PAGE_KINDS = ("project", "root", "json", "download")
+#: The Accept header of the JSON API pages (devpi answers its own JSON with it).
+JSON_ACCEPT = "application/json"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Page:
     paths: tuple[str, ...]
     expected: tuple[str, ...]
     count: int
+    accept: str = PIP_ACCEPT
 
 
 @dataclass(frozen=True)
@@ -175,12 +178,12 @@ class AnchorTexts(HTMLParser):
             self.texts[-1] += data.strip()
 
 
-def get(base: str, path: str) -> tuple[int, str, bytes]:
+def get(base: str, path: str, accept: str = PIP_ACCEPT) -> tuple[int, str, bytes]:
     """GET a path on 127.0.0.1 as pip would, without following redirects."""
     host, _, port = base.removeprefix("http://").partition(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=120)
     try:
-        connection.request("GET", path, headers={"Accept": PIP_ACCEPT})
+        connection.request("GET", path, headers={"Accept": accept})
         response = connection.getresponse()
         return response.status, response.getheader("Content-Type", ""), response.read()
     finally:
@@ -207,9 +210,16 @@ def verify(base: str, page: Page) -> tuple[str, int]:
     content_types = set()
     sizes = 0
     for path, expected in zip(page.paths, page.expected, strict=True):
-        status, content_type, body = get(base, path)
+        status, content_type, body = get(base, path, page.accept)
         if status != 200:
             raise BenchmarkError(f"GET {path} answered {status}, not 200")
+        if page.kind == "json":
+            data = json.loads(body)
+            if expected not in body.decode(errors="replace") or not data:
+                raise BenchmarkError(f"GET {path} is not the JSON of {expected}")
+            content_types.add(content_type.split(";")[0].strip())
+            sizes += len(body)
+            continue
         if page.kind == "download":
             if not body.startswith(b"PK") or expected not in path:
                 raise BenchmarkError(f"GET {path} is not the wheel of {expected}")
@@ -244,6 +254,7 @@ def run_wrk(
     connections: int,
     threads: int,
     log: Path,
+    accept: str = PIP_ACCEPT,
 ) -> dict[str, int]:
     """Run wrk against a server for a bounded time and return its summary."""
     argv = [
@@ -258,7 +269,7 @@ def run_wrk(
         "30s",
         "--latency",
         "--header",
-        f"Accept: {PIP_ACCEPT}",
+        f"Accept: {accept}",
         "--script",
         str(script),
         base + "/",
@@ -308,6 +319,16 @@ def simple_root(server: Server) -> str:
     return "/simple/"
 
 
+def json_api_path(server: Server, name: str) -> str:
+    """Return the path of a project's JSON document on a server."""
+    if isinstance(server, PscServer):
+        return f"{server.site_path}/pypi/pypi/{name}/json"
+    if isinstance(server, DevpiServer):
+        # devpi's own JSON API: the project's versions and files.
+        return f"/{server.username}/{server.index}/{name}"
+    return f"/{name}/json"
+
+
 def plan_pages(server: Server, data: Dataset) -> list[Page]:
     """Return the pages to measure: project pages, the root, then wheel downloads."""
     root = simple_root(server)
@@ -317,6 +338,8 @@ def plan_pages(server: Server, data: Dataset) -> list[Page]:
         pages.append(Page("project", paths, data.sample, data.releases))
     pages.append(Page("root", (root,), (data.projects[-1],), len(data.projects)))
     if data.sample:
+        paths = tuple(json_api_path(server, name) for name in data.sample)
+        pages.append(Page("json", paths, data.sample, 0, accept=JSON_ACCEPT))
         downloads = tuple(
             first_file(server.base, f"{root}{name}/") for name in data.sample
         )
@@ -350,7 +373,11 @@ def measure_page(
     measurement = Measurement(server.key, server.title, page.kind, False)
     measurement.content_type, measurement.size = verify(server.base, page)
     script = write_wrk_script(server.work / f"wrk-{page.kind}.lua", page.paths)
-    options = {"connections": args.connections, "threads": args.threads}
+    options = {
+        "connections": args.connections,
+        "threads": args.threads,
+        "accept": page.accept,
+    }
     if args.warmup:
         run_wrk(
             wrk,
@@ -669,7 +696,7 @@ def print_header(
         )
     if data.sample:
         print(f"projects: {', '.join(data.sample)} in turn")
-    print(f"accept:   {PIP_ACCEPT}")
+    print(f"accept:   {PIP_ACCEPT} (JSON API pages: {JSON_ACCEPT})")
 
 
 def benchmark(args: argparse.Namespace, peers_bin: Path, wrk: str) -> int:

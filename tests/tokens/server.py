@@ -9,11 +9,11 @@ from collective.psc.exceptions import Forbidden
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.services.base import current_user_id
 from collective.psc.testing import FIXTURE
+from collective.psc.testing import WSGI_SERVER_FIXTURE
 from collective.psc.tokens.store import check_token_scope
 from collective.psc.tokens.store import token_scope
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import PloneSandboxLayer
-from plone.testing.zope import WSGI_SERVER_FIXTURE
 from Products.Five.browser import BrowserView
 from zope.configuration import xmlconfig
 from zope.interface import implementer

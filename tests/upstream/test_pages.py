@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 import threading
+import time
 
 
 pytestmark = pytest.mark.functional
@@ -90,6 +91,26 @@ def test_fresh_pages_are_not_asked_again(index, served_center):
         assert answer.status_code == 200
     asked = [line for line in log.read_text().splitlines() if "/upstream-dep/ " in line]
     assert len(asked) == 1, asked
+
+
+def test_a_merged_page_is_replayed_only_while_its_upstream_page_is_fresh(
+    index, served_center
+):
+    client, log = index["client"], index["upstream"]["log"]
+    configure(served_center, upstream_ttl=2)
+    PAGES.clear()
+    url = f"{client.center_url}/simple/upstream-dep/"
+    answers = [requests.get(url, timeout=30) for _ in range(3)]
+    assert [a.headers.get("X-PSC-Cache") for a in answers] == [None, "hit", "hit"]
+    assert {a.content for a in answers} == {answers[0].content}
+    asked = [line for line in log.read_text().splitlines() if "/upstream-dep/ " in line]
+    time.sleep(2.2)
+    # Expired: Zope answers, and revalidates the upstream page.
+    answer = requests.get(url, timeout=30)
+    assert answer.headers.get("X-PSC-Cache") is None
+    assert answer.content == answers[0].content
+    again = [line for line in log.read_text().splitlines() if "/upstream-dep/ " in line]
+    assert len(again) == len(asked) + 1
 
 
 class Failing(BaseHTTPRequestHandler):

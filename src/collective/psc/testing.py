@@ -8,7 +8,7 @@ from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
-from plone.testing.zope import WSGI_SERVER_FIXTURE
+from plone.testing.zope import WSGIServer
 
 import collective.psc
 
@@ -38,6 +38,19 @@ INTEGRATION_TESTING = IntegrationTesting(
 FUNCTIONAL_TESTING = FunctionalTesting(
     bases=(FIXTURE,), name="CollectivePscLayer:FunctionalTesting"
 )
+
+
+class ReplayingWSGIServer(WSGIServer):
+    """The test WSGI server, with the replay filter that ``psc init`` configures."""
+
+    def make_wsgi_app(self):
+        """Return Zope's WSGI application behind the replay filter."""
+        from collective.psc.replay import ReplayFilter
+
+        return ReplayFilter(super().make_wsgi_app())
+
+
+WSGI_SERVER_FIXTURE = ReplayingWSGIServer()
 
 SERVER_TESTING = FunctionalTesting(
     bases=(FIXTURE, WSGI_SERVER_FIXTURE),

@@ -1,6 +1,7 @@
 """Serve the flat find-links pages: ``<center>/links/`` and one per project."""
 
 from collective.psc.findlinks import data
+from collective.psc.replay import offer
 from collective.psc.simple.views import answer_revalidation
 from collective.psc.simple.views import CACHE_CONTROL
 from collective.psc.simple.views import PAGES
@@ -44,6 +45,7 @@ class FindLinks(ProjectPages):
         links = data.simple_page_links(
             page, center_url=self.center_url, prefix=data.PROJECT_PAGE_PREFIX
         )
+        offer(self.request, self.context, until=self.replay_until)
         return self.template(page=links)
 
     def _respond(self, page: dict, serial: int) -> str:
@@ -53,4 +55,5 @@ class FindLinks(ProjectPages):
         ):
             return ""
         response.setHeader("Content-Type", HTML)
+        offer(self.request, self.context, until=self.replay_until)
         return self.template(page=page)

@@ -5,6 +5,7 @@ from collective.psc.exceptions import InvalidVersion
 from collective.psc.jsonapi import data
 from collective.psc.names import normalize_name
 from collective.psc.names import parse_version
+from collective.psc.replay import offer
 from collective.psc.services import releases
 from collective.psc.simple import data as simple_data
 from collective.psc.simple.access import refuse_reader
@@ -105,6 +106,7 @@ class JsonApi(PathEndpoint):
         ):
             return ""
         response.setHeader("Content-Type", JSON)
+        offer(self.request, self.context)
         return json.dumps(page)
 
     def _not_found(self) -> str:

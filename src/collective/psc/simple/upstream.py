@@ -3,6 +3,7 @@
 from collective.psc.exceptions import InvalidName
 from collective.psc.names import normalize_name
 from collective.psc.simple.access import refuse_reader
+from collective.psc.simple.views import offer_file
 from collective.psc.simple.views import PathEndpoint
 from collective.psc.upstream import proxy
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
@@ -51,7 +52,9 @@ class UpstreamFiles(PathEndpoint):
         if self.request.method == "HEAD":
             stream.close()
             return b""
-        # The whole file, sent by the WSGI server (wsgi.file_wrapper).
+        # The whole file, sent by the WSGI server (wsgi.file_wrapper); a
+        # file fetched and kept before is offered for replay.
+        offer_file(self.request, self.context, stream)
         return stream
 
     def HEAD(self):

@@ -4,6 +4,7 @@ from collections import OrderedDict
 from collective.psc.exceptions import InvalidName
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.names import normalize_name
+from collective.psc.replay import offer
 from collective.psc.services import archives
 from collective.psc.services import distributions
 from collective.psc.simple import data
@@ -21,6 +22,7 @@ from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 from ZPublisher.Iterators import IStreamIterator
 
+import math
 import threading
 
 
@@ -116,6 +118,9 @@ class ProjectPages(BrowserView):
     project_name: str | None = None
     extra: bool = False
     merged_key: tuple = ()
+    #: Until when the answer holds without the database changing: the
+    #: upstream pages it was decided with expire (see ``collective.psc.replay``).
+    replay_until: float = math.inf
 
     def publishTraverse(self, request, name: str) -> "ProjectPages":
         """Take the project name from the path."""
@@ -158,6 +163,7 @@ class ProjectPages(BrowserView):
         state = data.merged_page_state(**found)
         if state is None:
             return None
+        self.replay_until = state.fresh_until
         found.update(center_url=self.center_url, state=state)
         self.merged_key = key = data.merged_page_key(**found)
         # An empty dict stands for "no upstream files": the cache keeps no None.
@@ -217,6 +223,7 @@ class SimpleIndex(ProjectPages):
         response.setHeader("Vary", "Accept")
         response.setHeader("Cache-Control", CACHE_CONTROL)
         key = self.merged_key
+        offer(self.request, self.context, until=self.replay_until)
         if content_type == JSON:
             response.setHeader("Content-Type", JSON)
             return PAGES.get((*key, "json"), lambda: render.page_json(page))
@@ -237,6 +244,7 @@ class SimpleIndex(ProjectPages):
         ):
             return ""
         page = PAGES.get(key, build)
+        offer(self.request, self.context, until=self.replay_until)
         if content_type == JSON:
             response.setHeader("Content-Type", JSON)
             return PAGES.get((*key, kind), lambda: render.page_json(page))
@@ -319,6 +327,7 @@ class Packages(PathEndpoint):
             response.setHeader("Content-Type", "text/plain; charset=utf-8")
             response.setHeader("ETag", f'"{distribution.core_metadata_sha256}"')
             response.setHeader("Content-Length", str(len(body)))
+            offer(self.request, self.context)
             return b"" if self.request.method == "HEAD" else body
         return self._archive(distribution)
 
@@ -352,12 +361,20 @@ class Packages(PathEndpoint):
         if requested is None:
             # The whole file: the WSGI server sends it (wsgi.file_wrapper),
             # without a Python iterator between it and the socket.
+            offer_file(self.request, self.context, archive)
             return archive
         return ArchiveIterator(archive, start, length)
 
     def HEAD(self):
         """Answer the headers of GET without the body."""
         return self()
+
+
+def offer_file(request, context, stream: BinaryIO) -> None:
+    """Offer a whole archive for replay when it is read from a file of its own."""
+    path = getattr(stream, "name", None)
+    if isinstance(path, str) and path.startswith("/"):
+        offer(request, context, path=path)
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

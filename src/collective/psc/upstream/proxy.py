@@ -36,6 +36,7 @@ from typing import Any
 from typing import BinaryIO
 from typing import IO
 
+import math
 import tempfile
 
 
@@ -128,6 +129,9 @@ class UpstreamState:
     index_url: str | None
     entry: Entry | None
     pins: tuple[tuple[str, str], ...]
+    #: When a page read for it expires (``time.monotonic()``): a page built
+    #: from this state may differ after that without the database changing.
+    fresh_until: float = math.inf
 
     @property
     def key(self) -> tuple:
@@ -139,15 +143,20 @@ class UpstreamState:
 def upstream_state(center: Any, name: str, settings: UpstreamSettings) -> UpstreamState:
     """Return the state of a project's upstream files, revalidating an expired page."""
     found: tuple[str | None, Entry | None] = (None, None)
+    fresh_until = math.inf
     for index_url in settings.urls:
         entry = _cached_entry(center, index_url, name, settings)
+        if not settings.offline:
+            # Every page read decides the answer, the upstream's "no" as well.
+            fetched = -math.inf if entry is None else entry.fetched
+            fresh_until = min(fresh_until, fetched + settings.ttl)
         if entry is not None and entry.page is not None:
             found = (index_url, entry)
             break
     pins = tuple(
         (record.filename, record.sha256) for record in files.project_files(center, name)
     )
-    return UpstreamState(*found, pins=pins)
+    return UpstreamState(*found, pins=pins, fresh_until=fresh_until)
 
 
 def served_files(
