@@ -77,9 +77,16 @@ def latest_release(*, project: Project) -> Release | None:
     A release is yanked when it has files and all of them are.
     """
     ordered = project.releases()
-    live = [release for release in ordered if not release.yanked]
-    finals = [item for item in live if not item.parsed_version.is_prerelease]
-    return (finals or live or ordered or [None])[0]
+    newest_live = None
+    # Newest first: the first live final release decides, without reading
+    # the files of every older release.
+    for release in ordered:
+        if release.yanked:
+            continue
+        if not release.parsed_version.is_prerelease:
+            return release
+        newest_live = newest_live or release
+    return newest_live or (ordered[0] if ordered else None)
 
 
 def release_fields(metadata: Metadata) -> dict:
