@@ -17,7 +17,8 @@ PLONE61_TESTS ?= tests/content tests/controlpanel tests/feeds \
 	tests/simple/test_views.py tests/simple/test_cache.py tests/tokens tests/upgrades \
 	tests/upload tests/security/test_matrix.py tests/security/test_bad_requests.py \
 	tests/security/test_methods.py tests/test_claims.py tests/test_names.py \
-	tests/test_services.py tests/test_setup.py tests/test_permissions.py
+	tests/test_services.py tests/test_setup.py tests/test_permissions.py \
+	tests/test_replay.py
 
 # Most of the suite waits on processes it started (Zope, servers, clients), so
 # four workers keep the two cores busy; each worker takes whole test files,
