@@ -65,7 +65,7 @@ class Release(NotCatalogued, UnorderedContainer):
     @property
     def yanked(self) -> bool:
         """Tell whether the release has files and all of them are yanked."""
-        files = [
+        files: list = [
             obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)
         ]
         return bool(files) and all(item.yanked for item in files)
