@@ -190,6 +190,22 @@ def test_a_write_on_one_instance_is_read_at_once_on_the_other(cluster, tmp_path)
         assert [entry["filename"] for entry in page["files"]] == names
 
 
+def test_a_replayed_page_is_stale_at_once_after_a_write_on_the_other(cluster, tmp_path):
+    writer, reader = cluster["direct"]
+    first = build_wheel(tmp_path / "a", "replayed-elsewhere", "1.0")
+    assert IndexClient(writer, "admin", PASSWORD).upload(first).status == 200
+    # The reader keeps its answer and gives it again without Zope ...
+    answers = [simple_page(reader, "replayed-elsewhere", JSON) for _ in range(3)]
+    assert answers[-1].headers.get("X-PSC-Cache") == "hit"
+    assert [e["filename"] for e in answers[-1].json()["files"]] == [first.name]
+    # ... until the other instance commits: then Zope answers, with the file.
+    second = build_wheel(tmp_path / "b", "replayed-elsewhere", "2.0")
+    assert IndexClient(writer, "admin", PASSWORD).upload(second).status == 200
+    page = simple_page(reader, "replayed-elsewhere", JSON)
+    assert page.headers.get("X-PSC-Cache") is None
+    assert [e["filename"] for e in page.json()["files"]] == [first.name, second.name]
+
+
 def test_one_filename_sent_to_both_instances_at_once_is_stored_once(cluster, tmp_path):
     first, second = cluster["direct"]
     wheels = [
