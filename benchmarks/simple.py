@@ -137,6 +137,9 @@ class Measurement:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     errors: int = 0
+    #: How busy the machine's cores were during the timed run, in percent
+    #: of all of them (server, wrk, nginx, databases: everything).
+    cpu: float | None = None
 
     @property
     def rate(self) -> float:
@@ -369,6 +372,26 @@ def first_file(base: str, page_path: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """Return the machine's busy and total CPU time so far (Linux), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return None
+    times = [int(value) for value in fields]
+    idle = times[3] + times[4]
+    return sum(times) - idle, sum(times)
+
+
+def busy_percent(
+    before: tuple[int, int] | None, after: tuple[int, int] | None
+) -> float | None:
+    """Return how busy all cores were between two cpu_times(), in percent."""
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return 100 * (after[0] - before[0]) / (after[1] - before[1])
+
+
 def measure_page(
     server: Server, page: Page, wrk: str, args: argparse.Namespace
 ) -> Measurement:
@@ -391,6 +414,7 @@ def measure_page(
             **options,
         )
     say(f"{server.title}: {args.duration} s of {page.kind} pages ...")
+    before = cpu_times()
     summary = run_wrk(
         wrk,
         server.base,
@@ -399,6 +423,7 @@ def measure_page(
         log=server.work / f"wrk-{page.kind}.log",
         **options,
     )
+    measurement.cpu = busy_percent(before, cpu_times())
     measurement.requests = summary["requests"]
     measurement.seconds = summary["duration_us"] / 1e6
     measurement.p50_ms = summary["p50_us"] / 1000
@@ -511,7 +536,7 @@ def format_table(measurements: Sequence[Measurement]) -> str:
     }
     header = (
         f"{'page':<8} {'server':<17} {'answer':<36} {'bytes':>7} {'req/s':>8} "
-        f"{'vs devpi':>8} {'p50 ms':>7} {'p99 ms':>7}"
+        f"{'vs devpi':>8} {'p50 ms':>7} {'p99 ms':>7} {'cpu %':>6}"
     )
     lines = [header, "-" * len(header)]
     for page in PAGE_KINDS:
@@ -523,9 +548,10 @@ def format_table(measurements: Sequence[Measurement]) -> str:
                 numbers = f"{'-':>7} {'-':>8} {'-':>8} {'-':>7} {'-':>7}  {item.note}"
             else:
                 ratio = f"{item.rate / base:.2f}x" if base else "-"
+                cpu = f"{item.cpu:.0f}" if item.cpu is not None else "-"
                 numbers = (
                     f"{item.size:>7} {item.rate:>8.1f} {ratio:>8} "
-                    f"{item.p50_ms:>7.1f} {item.p99_ms:>7.1f}"
+                    f"{item.p50_ms:>7.1f} {item.p99_ms:>7.1f} {cpu:>6}"
                 )
             lines.append(
                 f"{item.page:<8} {item.server:<17} {item.content_type:<36} {numbers}"
