@@ -1,7 +1,7 @@
 """The page cache, If-None-Match lists and Range parsing of the index views."""
 
+from collective.psc.replay import etag_matches
 from collective.psc.simple.views import byte_range
-from collective.psc.simple.views import etag_matches
 from collective.psc.simple.views import SimplePageCache
 
 import pytest

@@ -162,8 +162,10 @@ def request_key(environ: dict) -> tuple | None:
     return tuple(environ.get(name) for name in KEY_FIELDS)
 
 
-def etag_matches(header: str, etag: str) -> bool:
+def etag_matches(header: str | None, etag: str) -> bool:
     """Tell whether an If-None-Match header lists an entity tag (or is ``*``)."""
+    if not header:
+        return False
     tags = [tag.strip() for tag in header.split(",")]
     return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 

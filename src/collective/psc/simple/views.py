@@ -4,6 +4,7 @@ from collections import OrderedDict
 from collective.psc.exceptions import InvalidName
 from collective.psc.interfaces import IIndexEndpoint
 from collective.psc.names import normalize_name
+from collective.psc.replay import etag_matches
 from collective.psc.replay import offer
 from collective.psc.services import archives
 from collective.psc.services import distributions
@@ -375,14 +376,6 @@ def offer_file(request, context, stream: BinaryIO) -> None:
     path = getattr(stream, "name", None)
     if isinstance(path, str) and path.startswith("/"):
         offer(request, context, path=path)
-
-
-def etag_matches(header: str | None, etag: str) -> bool:
-    """Tell whether an If-None-Match header lists an entity tag (or is ``*``)."""
-    if not header:
-        return False
-    tags = [tag.strip() for tag in header.split(",")]
-    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
