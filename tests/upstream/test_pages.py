@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from tests.fixtures.builder import build_wheel
 from tests.fixtures.upstream import configure
+from tests.fixtures.upstream import requested
 from urllib.parse import urljoin
 
 import pytest
@@ -93,17 +94,17 @@ def test_fresh_pages_are_not_asked_again(index, served_center):
     assert len(asked) == 1, asked
 
 
-def logged(log, part: str, at_least: int) -> list[str]:
-    """Return the upstream's log lines for a path, waiting a moment for at_least.
+def logged(log, path: str, at_least: int) -> list[str]:
+    """Return the upstream's requests for a path, waiting a moment for at_least.
 
     nginx writes its line once the answer is sent, so a client may read the
     log before the line of the request it was answered is there.
     """
     deadline = time.monotonic() + 10
     while True:
-        lines = [line for line in log.read_text().splitlines() if part in line]
-        if len(lines) >= at_least or time.monotonic() > deadline:
-            return lines
+        asked = [line for line in requested(log) if line == path]
+        if len(asked) >= at_least or time.monotonic() > deadline:
+            return asked
         time.sleep(0.05)
 
 
@@ -117,13 +118,13 @@ def test_a_merged_page_is_replayed_only_while_its_upstream_page_is_fresh(
     answers = [requests.get(url, timeout=30) for _ in range(3)]
     assert [a.headers.get("X-PSC-Cache") for a in answers] == [None, "hit", "hit"]
     assert {a.content for a in answers} == {answers[0].content}
-    asked = logged(log, "/upstream-dep/ ", 1)
+    asked = logged(log, "/simple/upstream-dep/", 1)
     time.sleep(2.2)
     # Expired: Zope answers, and revalidates the upstream page.
     answer = requests.get(url, timeout=30)
     assert answer.headers.get("X-PSC-Cache") is None
     assert answer.content == answers[0].content
-    assert len(logged(log, "/upstream-dep/ ", len(asked) + 1)) == len(asked) + 1
+    assert len(logged(log, "/simple/upstream-dep/", len(asked) + 1)) == len(asked) + 1
 
 
 class Failing(BaseHTTPRequestHandler):

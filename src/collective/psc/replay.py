@@ -26,13 +26,13 @@ request while the database has not changed:
   in all (least recently used first out).
 """
 
-from AccessControl import getSecurityManager
 from Acquisition import aq_base
 from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from plone import api
 from typing import Any
 from ZODB.interfaces import IMVCCStorage
 
@@ -102,6 +102,8 @@ class Kept:
     until: float
     etag: str | None
     size: int = field(default=0)
+    #: The Content-Length Zope sent, checked against an archive's file.
+    length: int | None = None
 
 
 def offer(
@@ -118,8 +120,7 @@ def offer(
     offers = request.environ.get(OFFERS)
     if offers is None or request.method != "GET":
         return
-    user = getSecurityManager().getUser()
-    if user is None or user.getUserName() != "Anonymous User":
+    if not api.user.is_anonymous():
         return
     jar = getattr(aq_base(context), "_p_jar", None)
     if jar is None:
@@ -290,6 +291,7 @@ class ReplayFilter:
             path=offered.path,
             until=offered.until,
             etag=names.get("etag"),
+            length=int(names["content-length"]) if "content-length" in names else None,
             size=size,
         )
 
@@ -327,8 +329,7 @@ class ReplayFilter:
             # A blob cache may drop its copy: Zope fetches the file again.
             self.store.discard(key, kept)
             return None
-        length = {n.lower(): v for n, v in kept.headers}.get("content-length")
-        if length is not None and os.fstat(stream.fileno()).st_size != int(length):
+        if kept.length is not None and os.fstat(stream.fileno()).st_size != kept.length:
             stream.close()
             self.store.discard(key, kept)
             return None
