@@ -49,7 +49,10 @@ SERVER_KEYS = (
     "psc",
     "psc-zeo",
     "psc-relstorage",
+    "psc-zeo-1",
     "psc-zeo-2",
+    "psc-relstorage-1",
+    "psc-relstorage-2",
     "devpi",
     "pypiserver",
 )
@@ -460,6 +463,7 @@ class PscTwoInstances(PscZeoServer):
 
     key = "psc-zeo-2"
     title = "psc 2x ZEO+nginx"
+    instances = ("a", "b")
 
     def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
         super().__init__(work, peers_bin, port, psc_bin)
@@ -468,7 +472,7 @@ class PscTwoInstances(PscZeoServer):
         self.center = f"{self.base}/pypi"
 
     def start(self) -> None:
-        """Start ZEO, two instances one after the other, then nginx on the port."""
+        """Start ZEO, the instances one after the other, then nginx on the port."""
         self.work.mkdir(parents=True)
         self.prepare()
         started = time.monotonic()
@@ -476,7 +480,7 @@ class PscTwoInstances(PscZeoServer):
         # the user).
         os.environ["PSC_ADMIN_PASSWORD"] = self.password
         instances = []
-        for name in ("a", "b"):
+        for name in self.instances:
             port = free_port()
             process = spawn(
                 [self.psc_bin, "serve", "--var", self.work / name, "--port", str(port)]
@@ -537,6 +541,42 @@ class PscTwoInstances(PscZeoServer):
         """Stop nginx, the instances, then ZEO."""
         for helper in reversed(self.helpers):
             stop_process(helper)
+
+
+class PscOneBehindNginx(PscTwoInstances):
+    """One instance on ZEO behind the same nginx: the baseline of scaling out."""
+
+    key = "psc-zeo-1"
+    title = "psc 1x ZEO+nginx"
+    instances = ("a",)
+
+
+class PscRelStorageTwoInstances(PscTwoInstances):
+    """Two instances on one PostgreSQL (RelStorage) behind nginx, round-robin."""
+
+    key = "psc-relstorage-2"
+    title = "psc 2x RelStorage+nginx"
+
+    def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
+        super().__init__(work, peers_bin, port, psc_bin)
+        self.stack = ExitStack()
+
+    def prepare(self) -> None:
+        """Start PostgreSQL as ``psc-relstorage`` does."""
+        PscRelStorageServer.prepare(self)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        """Stop nginx and the instances, then PostgreSQL."""
+        super().stop()
+        self.stack.close()
+
+
+class PscRelStorageOneBehindNginx(PscRelStorageTwoInstances):
+    """One instance on RelStorage behind the same nginx."""
+
+    key = "psc-relstorage-1"
+    title = "psc 1x RelStorage+nginx"
+    instances = ("a",)
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -917,7 +957,10 @@ def make_server(key: str, work: Path, peers_bin: Path, psc_bin: Path) -> Server:
         "psc": PscServer,
         "psc-zeo": PscZeoServer,
         "psc-relstorage": PscRelStorageServer,
+        "psc-zeo-1": PscOneBehindNginx,
         "psc-zeo-2": PscTwoInstances,
+        "psc-relstorage-1": PscRelStorageOneBehindNginx,
+        "psc-relstorage-2": PscRelStorageTwoInstances,
     }
     if key in psc_servers:
         return psc_servers[key](work / key, peers_bin, free_port(), psc_bin)

@@ -7,6 +7,7 @@ pipeline does; a replayed answer carries ``X-PSC-Cache: hit``.
 from collective.psc.replay import AnswerStore
 from collective.psc.replay import Kept
 from collective.psc.replay import request_key
+from collective.psc.replay import SharedRound
 from plone import api
 from tests.fixtures.builder import build_wheel
 from tests.fixtures.served import fresh
@@ -16,6 +17,8 @@ import hashlib
 import math
 import pytest
 import requests
+import threading
+import time
 import transaction
 
 
@@ -262,3 +265,61 @@ def test_the_store_is_bounded_in_bytes_least_recently_used_out():
     store.discard(("c",), third)
     assert store.get(("c",)) is None
     assert store.total == 630
+
+
+def waiting(shared: SharedRound, count: int) -> None:
+    """Wait until ``count`` callers wait on the round under way."""
+    deadline = time.monotonic() + 10
+    while len(shared._changed._waiters) < count:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, "the callers never came"
+        time.sleep(0.005)
+
+
+def test_callers_that_come_during_a_round_share_the_next_one():
+    shared = SharedRound()
+    release = threading.Event()
+    calls: list[str] = []
+
+    def first() -> bytes:
+        calls.append("first")
+        release.wait(10)
+        return b"before"
+
+    def later() -> bytes:
+        calls.append("later")
+        return b"after"
+
+    results: dict[str, bytes] = {}
+
+    def call(name: str, function) -> None:
+        results[name] = shared(function)
+
+    threads = [threading.Thread(target=call, args=("a", first))]
+    threads[0].start()
+    while not calls:
+        time.sleep(0.005)
+    for name in ("b", "c", "d"):
+        threads.append(threading.Thread(target=call, args=(name, later)))
+        threads[-1].start()
+    waiting(shared, 3)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    # Those that came while "first" was under way never get its answer, and
+    # one call made after it answers all three.
+    assert results == {"a": b"before", "b": b"after", "c": b"after", "d": b"after"}
+    assert calls == ["first", "later"]
+    # Alone, a caller makes its own call.
+    assert shared(later) == b"after"
+    assert calls == ["first", "later", "later"]
+
+
+def test_a_failed_round_is_not_shared_and_does_not_stop_the_next():
+    shared = SharedRound()
+
+    def broken() -> bytes:
+        raise ConnectionError("the database server went away")
+
+    with pytest.raises(ConnectionError):
+        shared(broken)
+    assert shared(lambda: b"tid") == b"tid"

@@ -41,6 +41,7 @@ import os
 import threading
 import time
 import transaction
+import weakref
 
 
 #: The environ key under which the filter hands views the list they offer into.
@@ -128,8 +129,51 @@ def offer(
     offers.append(Offer(db=jar.db(), path=path, until=until))
 
 
-def current_tid(db: Any) -> bytes:
-    """Return the database's last transaction id as a new request would see it."""
+class SharedRound:
+    """Share one call of a function among the callers that came before it started.
+
+    A caller needs a result from a call that *started after* it came: a call
+    already under way may have asked the server before the caller's client
+    saw its own write committed elsewhere. So a caller waits for the call
+    under way, if any, and then shares the next one, which the first of the
+    waiting callers makes. Alone, a caller makes its own call at once.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._started = 0
+        self._finished = 0
+        self._running = False
+        self._value = b""
+
+    def __call__(self, function: Callable[[], bytes]) -> bytes:
+        """Return what a call of ``function`` begun after this one came returned."""
+        with self._changed:
+            wanted = self._started + 1
+            while self._finished < wanted:
+                if self._running:
+                    self._changed.wait()
+                    continue
+                self._running = True
+                self._started += 1
+                number = self._started
+                self._changed.release()
+                try:
+                    value = function()
+                finally:
+                    self._changed.acquire()
+                    self._running = False
+                    self._changed.notify_all()
+                self._finished, self._value = number, value
+            return self._value
+
+
+_rounds: weakref.WeakKeyDictionary[Any, SharedRound] = weakref.WeakKeyDictionary()
+_rounds_lock = threading.Lock()
+
+
+def read_last_tid(db: Any) -> bytes:
+    """Return the last transaction id that a new connection to ``db`` would see."""
     storage = db.storage
     if IMVCCStorage.providedBy(storage):
         # RelStorage: a connection's poll is what tells the latest commit.
@@ -144,6 +188,22 @@ def current_tid(db: Any) -> bytes:
     if sync is not None:
         sync()
     return storage.lastTransaction()
+
+
+def current_tid(db: Any) -> bytes:
+    """Return the database's last transaction id as a new request would see it.
+
+    Where that costs a round trip (ZEO, RelStorage), requests that come
+    together share one, as long as it started after they came.
+    """
+    storage = db.storage
+    if not IMVCCStorage.providedBy(storage) and getattr(storage, "sync", None) is None:
+        return storage.lastTransaction()
+    shared = _rounds.get(db)
+    if shared is None:
+        with _rounds_lock:
+            shared = _rounds.setdefault(db, SharedRound())
+    return shared(lambda: read_last_tid(db))
 
 
 def databases() -> dict[str, Any]:
