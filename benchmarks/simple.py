@@ -534,8 +534,9 @@ def format_table(measurements: Sequence[Measurement]) -> str:
         for item in measurements
         if item.key == BASELINE and not item.failed
     }
+    width = max([17, *(len(item.server) for item in measurements)])
     header = (
-        f"{'page':<8} {'server':<17} {'answer':<36} {'bytes':>7} {'req/s':>8} "
+        f"{'page':<8} {'server':<{width}} {'answer':<36} {'bytes':>7} {'req/s':>8} "
         f"{'vs devpi':>8} {'p50 ms':>7} {'p99 ms':>7} {'cpu %':>6}"
     )
     lines = [header, "-" * len(header)]
@@ -554,7 +555,8 @@ def format_table(measurements: Sequence[Measurement]) -> str:
                     f"{item.p50_ms:>7.1f} {item.p99_ms:>7.1f} {cpu:>6}"
                 )
             lines.append(
-                f"{item.page:<8} {item.server:<17} {item.content_type:<36} {numbers}"
+                f"{item.page:<8} {item.server:<{width}} {item.content_type:<36} "
+                f"{numbers}"
             )
     return "\n".join(lines)
 
@@ -565,10 +567,12 @@ def format_memory(memories: Sequence[Memory]) -> str:
     def mib(value: float | None) -> str:
         return f"{value:.1f}" if value is not None else "-"
 
-    header = f"{'server':<17} {'RSS MiB after upload':>21} {'after reads':>12}"
+    width = max([17, *(len(item.server) for item in memories)])
+    header = f"{'server':<{width}} {'RSS MiB after upload':>21} {'after reads':>12}"
     lines = [header, "-" * len(header)]
     lines.extend(
-        f"{item.server:<17} {mib(item.after_upload):>21} {mib(item.after_reads):>12}"
+        f"{item.server:<{width}} {mib(item.after_upload):>21} "
+        f"{mib(item.after_reads):>12}"
         for item in memories
     )
     return "\n".join(lines)

@@ -488,6 +488,8 @@ class PscTwoInstances(PscZeoServer):
                 self.work / f"{name}.log",
             )
             self.helpers.append(process)
+            # The first instance stands for the site (its memory is reported).
+            self.process = self.process or process
             wait_for_url(
                 f"http://127.0.0.1:{port}/Plone/pypi/",
                 process,
@@ -495,7 +497,6 @@ class PscTwoInstances(PscZeoServer):
             )
             instances.append(f"127.0.0.1:{port}")
         del os.environ["PSC_ADMIN_PASSWORD"]
-        self.process = self.helpers[1]
         run_dir = self.work / "nginx"
         run_dir.mkdir()
         site = check_call(

@@ -4,7 +4,7 @@ The layer's WSGI server runs Zope behind ``ReplayFilter`` as ``psc init``'s
 pipeline does; a replayed answer carries ``X-PSC-Cache: hit``.
 """
 
-from collective.psc.replay import AnswerStore
+from collective.psc.replay import answer_store
 from collective.psc.replay import Kept
 from collective.psc.replay import request_key
 from collective.psc.replay import SharedRound
@@ -245,20 +245,20 @@ def kept(size: int) -> Kept:
 
 
 def test_the_store_is_bounded_in_bytes_least_recently_used_out():
-    store = AnswerStore(max_bytes=800)
+    store = answer_store(max_bytes=800)
     first, second, third = kept(90), kept(90), kept(90)
-    store.put(("a",), first)
-    store.put(("b",), second)
+    store.put(("a",), first, first.size)
+    store.put(("b",), second, second.size)
     assert store.get(("a",)) is first  # b is now the least recently used
-    store.put(("c",), third)
+    store.put(("c",), third, third.size)
     assert store.total == 270
     for key in "defghij":  # 900 bytes in all: b, then a, go
-        store.put((key,), kept(90))
+        store.put((key,), kept(90), 90)
     assert store.total == 720
     assert store.get(("b",)) is None
     assert store.get(("a",)) is None
     assert store.get(("c",)) is third
-    store.put(("big",), kept(101))  # over an eighth of the bound: not kept
+    store.put(("big",), kept(101), 101)  # over an eighth of the bound: not kept
     assert store.get(("big",)) is None
     store.discard(("c",), kept(90))  # not the answer kept: it stays
     assert store.get(("c",)) is third

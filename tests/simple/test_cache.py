@@ -70,7 +70,7 @@ def test_cache_under_eight_threads_past_its_bound():
     assert errors == []
     assert over == []
     assert 0 < cache.total <= bound
-    assert cache.total == sum(size for _, size in cache._items.values())
+    assert cache.total == sum(size for _, size in cache.store._items.values())
 
 
 @pytest.mark.parametrize(

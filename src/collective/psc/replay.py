@@ -27,9 +27,9 @@ request while the database has not changed:
 """
 
 from Acquisition import aq_base
-from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Iterable
+from collective.psc.lru import SizedLRU
 from dataclasses import dataclass
 from dataclasses import field
 from plone import api
@@ -231,47 +231,9 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
-class AnswerStore:
-    """Kept answers per request key, bounded in bytes, least recently used out."""
-
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self.total = 0
-        self._items: OrderedDict[tuple, Kept] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, key: tuple) -> Kept | None:
-        """Return the answer kept for a key, or None."""
-        with self._lock:
-            kept = self._items.get(key)
-            if kept is not None:
-                self._items.move_to_end(key)
-            return kept
-
-    def put(self, key: tuple, kept: Kept) -> None:
-        """Keep an answer, dropping the least recently used over the bound."""
-        with self._lock:
-            self._drop(key)
-            if kept.size > self.max_bytes // 8:
-                return
-            while self._items and self.total + kept.size > self.max_bytes:
-                self._drop(next(iter(self._items)))
-            self._items[key] = kept
-            self.total += kept.size
-
-    def discard(self, key: tuple, kept: Kept) -> None:
-        """Forget a key's answer if it is still this one."""
-        with self._lock:
-            if self._items.get(key) is kept:
-                self._drop(key)
-
-    def _drop(self, key: tuple) -> None:
-        kept = self._items.pop(key, None)
-        if kept is not None:
-            self.total -= kept.size
+def answer_store(max_bytes: int = DEFAULT_MAX_BYTES) -> SizedLRU[Kept]:
+    """Return a store of kept answers: ``max_bytes`` in all, none over an eighth."""
+    return SizedLRU(max_bytes, max_entry_bytes=max_bytes // 8)
 
 
 class ReplayFilter:
@@ -279,7 +241,7 @@ class ReplayFilter:
 
     def __init__(self, app: Callable, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.app = app
-        self.store = AnswerStore(max_bytes)
+        self.store = answer_store(max_bytes)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Answer from the store when its answer is current, else ask Zope."""
@@ -326,7 +288,7 @@ class ReplayFilter:
         body = None if offered.path is not None else b"".join(result)
         kept = self._kept(offered, tid, answer, body)
         if kept is not None:
-            self.store.put(key, kept)
+            self.store.put(key, kept, kept.size)
         return result if body is None else [body]
 
     def _kept(

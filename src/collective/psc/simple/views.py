@@ -1,8 +1,9 @@
 """Serve ``<center>/simple/`` and ``<center>/packages/...`` to installers."""
 
-from collections import OrderedDict
+from collections.abc import Callable
 from collective.psc.exceptions import InvalidName
 from collective.psc.interfaces import IIndexEndpoint
+from collective.psc.lru import SizedLRU
 from collective.psc.names import normalize_name
 from collective.psc.replay import etag_matches
 from collective.psc.replay import offer
@@ -17,6 +18,7 @@ from collective.psc.tracked import local_project
 from collective.psc.upstream import proxy
 from plone.transformchain.interfaces import DISABLE_TRANSFORM_REQUEST_KEY
 from Products.Five.browser import BrowserView
+from typing import Any
 from typing import BinaryIO
 from zExceptions import NotFound
 from zope.interface import implementer
@@ -24,7 +26,6 @@ from zope.publisher.interfaces import IPublishTraverse
 from ZPublisher.Iterators import IStreamIterator
 
 import math
-import threading
 
 
 # Installers must see a new upload at once: they may keep a page, but must
@@ -48,37 +49,27 @@ def entry_size(value: object) -> int:
 class SimplePageCache:
     """Keep rendered page data per center and serial, bounded in bytes (LRU).
 
-    Safe to share between the server's threads: every look-up and eviction
-    holds one lock; values are built outside it.
+    Safe to share between the server's threads; values are built outside
+    the store's lock, and the first value kept for a key is the one used.
     """
 
     def __init__(self, max_bytes: int = PAGE_CACHE_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self.total = 0
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self.store: SizedLRU[Any] = SizedLRU(max_bytes)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self.store)
 
-    def get(self, key: tuple, build):
+    @property
+    def total(self) -> int:
+        """Return the bytes the kept values count for."""
+        return self.store.total
+
+    def get(self, key: tuple, build: Callable[[], Any]) -> Any:
         """Return the value of a key, building it when absent."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key][0]
-        value = build()
-        size = entry_size(value)
-        if size > self.max_bytes:
-            return value
-        with self._lock:
-            if key in self._items:
-                return self._items[key][0]
-            while self.total + size > self.max_bytes:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self.total -= dropped
-            self._items[key] = (value, size)
-            self.total += size
+        value = self.store.get(key)
+        if value is None:
+            value = build()
+            value = self.store.setdefault(key, value, entry_size(value))
         return value
 
 

@@ -7,7 +7,7 @@ hashes, is kept in the ZODB by ``files.py``; a page lost from memory is
 fetched again, or built from those files when the upstream is out of reach.
 """
 
-from collections import OrderedDict
+from collective.psc.lru import SizedLRU
 from dataclasses import dataclass
 from threading import Lock
 
@@ -37,45 +37,22 @@ class PageCache:
     """A least-recently-used cache of pages, shared by the server's threads."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self._bytes = 0
-        self._lock = Lock()
+        self._entries: SizedLRU[Entry] = SizedLRU(max_bytes, max_entries=max_entries)
 
     def get(self, key: tuple) -> Entry | None:
         """Return the entry of a key, or None."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        return self._entries.get(key)
 
     def put(self, key: tuple, page: dict | None, etag: str | None) -> Entry:
         """Keep a page under a key, dropping the oldest pages over the bounds."""
         size = len(json.dumps(page)) if page is not None else 0
         entry = Entry(page=page, etag=etag, fetched=time.monotonic(), size=size)
-        with self._lock:
-            self._drop(key)
-            if size <= self.max_bytes:
-                self._entries[key] = entry
-                self._bytes += size
-            while self._entries and (
-                len(self._entries) > self.max_entries or self._bytes > self.max_bytes
-            ):
-                self._drop(next(iter(self._entries)))
+        self._entries.put(key, entry, size)
         return entry
 
     def clear(self) -> None:
         """Forget every page."""
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def _drop(self, key: tuple) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._bytes -= entry.size
+        self._entries.clear()
 
 
 PAGES = PageCache()
