@@ -358,11 +358,12 @@ def received_until_closed(connection: socket.socket) -> bytes:
 
 
 def test_an_instance_killed_between_parse_and_commit_leaves_nothing(cluster, tmp_path):
-    # A fourth instance, its temporary files in a folder of the test, gets a
-    # whole 50 MB upload. Once the archive lies complete in its uncommitted
-    # blob file and no answer has come, the instance is stopped (SIGSTOP),
-    # the moment is checked, and it is killed (SIGKILL). Nothing reaches the
-    # shared storage; the same upload through nginx is stored exactly once.
+    # A fourth instance gets a whole 50 MB upload. Once the archive lies
+    # complete in its uncommitted blob file (in the process's own temporary
+    # folder) and no answer has come, the instance is stopped (SIGSTOP), the
+    # moment is checked, and it is killed (SIGKILL). Nothing reaches the
+    # shared storage; the same upload through nginx is stored exactly once;
+    # the instance started again removes the file the killed one left.
     name = "killed-at-commit"
     wheel = build_wheel(
         tmp_path,
@@ -375,13 +376,12 @@ def test_an_instance_killed_between_parse_and_commit_leaves_nothing(cluster, tmp
     body, content_type = encode_multipart_formdata(
         [*twine_fields(wheel), ("content", (wheel.name, archive))]
     )
-    temporary = tmp_path / "instance-tmp"
-    temporary.mkdir()
-    env = {**cluster["env"], "TMPDIR": str(temporary)}
     _first, second = cluster["direct"]
     blobs = stored_blobs(cluster)
-    with served_site(cluster["root"], cluster["options"], var="d", env=env) as doomed:
+    root, options, env = cluster["root"], cluster["options"], cluster["env"]
+    with served_site(root, options, var="d", env=env) as doomed:
         process = doomed["process"]
+        [temporary] = (root / "d" / "instance" / "tmp").glob("run-*")
         with socket.create_connection(("127.0.0.1", doomed["port"])) as connection:
             connection.sendall(upload_request(doomed["port"], body, content_type))
             staged = staged_archive(temporary, len(archive), process, connection)
@@ -398,8 +398,12 @@ def test_an_instance_killed_between_parse_and_commit_leaves_nothing(cluster, tmp
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=60)
             assert received_until_closed(connection) == b""
-    # Killed, the instance could not remove its uncommitted blob file.
+    # Killed, the instance could not remove its uncommitted blob file; the
+    # next process on the instance does.
     assert staged.stat().st_size == len(archive)
+    with served_site(root, options, var="d", env=env):
+        assert not staged.exists()
+        assert not temporary.exists()
     for accept in (JSON, "text/html"):
         page = requests.get(
             f"{second}/simple/{name}/", headers={"Accept": accept}, timeout=60

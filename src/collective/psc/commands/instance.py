@@ -369,6 +369,43 @@ def init_instance(
         )
 
 
+def private_temporary_directory(settings: InstanceSettings) -> Path:
+    """Give this process a temporary directory of its own; remove dead ones' folders.
+
+    ZODB writes an archive being uploaded into an uncommitted blob file
+    (``BUC*``) in the temporary directory and deletes it after the commit or
+    the abort; a process killed meanwhile leaves it behind, as large as the
+    archive. So each ``psc serve`` process takes a folder ``run-*`` under
+    ``var/instance/tmp``, locked for as long as it lives (the lock goes with
+    the process, however it ends), and removes the folders whose lock no
+    process holds any more.
+    """
+    import shutil
+    import tempfile
+    import zc.lockfile
+
+    root = settings.instance / "tmp"
+    root.mkdir(mode=0o700, exist_ok=True)
+    for folder in root.glob("run-*"):
+        lock_file = folder / "lock"
+        if not lock_file.exists():
+            continue  # being made by a process starting at this moment
+        try:
+            zc.lockfile.LockFile(str(lock_file)).close()
+        except zc.lockfile.LockError:
+            continue  # the folder of a running process
+        shutil.rmtree(folder, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=root))
+    # Held until the process ends: the module keeps the lock object alive.
+    _TEMPORARY_LOCKS.append(zc.lockfile.LockFile(str(folder / "lock")))
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+    return folder
+
+
+_TEMPORARY_LOCKS: list[Any] = []
+
+
 def serve_instance(
     settings: InstanceSettings,
     *,
@@ -390,6 +427,7 @@ def serve_instance(
     import Zope2
 
     write_instance(settings)
+    private_temporary_directory(settings)
     password = admin_password(settings.var)
     ini = f"config:{settings.zope_ini.resolve()}"
     server = loadserver(ini)
