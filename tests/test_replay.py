@@ -8,6 +8,7 @@ from collective.psc.replay import answer_store
 from collective.psc.replay import Kept
 from collective.psc.replay import request_key
 from collective.psc.replay import SharedRound
+from collective.psc.replay import SharedRoundFailed
 from plone import api
 from tests.fixtures.builder import build_wheel
 from tests.fixtures.served import fresh
@@ -314,12 +315,46 @@ def test_callers_that_come_during_a_round_share_the_next_one():
     assert calls == ["first", "later", "later"]
 
 
-def test_a_failed_round_is_not_shared_and_does_not_stop_the_next():
+def test_a_failed_round_fails_for_its_sharers_and_does_not_stop_the_next():
     shared = SharedRound()
+    release = threading.Event()
+    calls: list[str] = []
+
+    def slow() -> bytes:
+        calls.append("slow")
+        release.wait(10)
+        return b"tid"
 
     def broken() -> bytes:
+        calls.append("broken")
+        release.wait(10)
         raise ConnectionError("the database server went away")
 
-    with pytest.raises(ConnectionError):
-        shared(broken)
-    assert shared(lambda: b"tid") == b"tid"
+    errors: dict[str, BaseException] = {}
+
+    def call(name: str, function) -> None:
+        try:
+            shared(function)
+        except Exception as error:  # noqa: BLE001 - each caller's failure is kept
+            errors[name] = error
+
+    threads = [threading.Thread(target=call, args=("a", slow))]
+    threads[0].start()
+    while not calls:
+        time.sleep(0.005)
+    for name in ("b", "c"):
+        threads.append(threading.Thread(target=call, args=(name, broken)))
+        threads[-1].start()
+    waiting(shared, 2)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    # One call failed for both that shared it: no second wait for the server.
+    assert calls == ["slow", "broken"]
+    assert sorted(errors) == ["b", "c"]
+    assert {type(error) for error in errors.values()} <= {
+        ConnectionError,
+        SharedRoundFailed,
+    }
+    assert any(isinstance(error, SharedRoundFailed) for error in errors.values())
+    assert shared(lambda: b"next") == b"next"

@@ -129,6 +129,10 @@ def offer(
     offers.append(Offer(db=jar.db(), path=path, until=until))
 
 
+class SharedRoundFailed(Exception):
+    """The shared call a caller waited for failed (the cause is chained)."""
+
+
 class SharedRound:
     """Share one call of a function among the callers that came before it started.
 
@@ -136,7 +140,9 @@ class SharedRound:
     already under way may have asked the server before the caller's client
     saw its own write committed elsewhere. So a caller waits for the call
     under way, if any, and then shares the next one, which the first of the
-    waiting callers makes. Alone, a caller makes its own call at once.
+    waiting callers makes. Alone, a caller makes its own call at once. A
+    failed call fails for all who shared it: with the database server gone,
+    they do not wait for it one after the other.
     """
 
     def __init__(self) -> None:
@@ -145,6 +151,7 @@ class SharedRound:
         self._finished = 0
         self._running = False
         self._value = b""
+        self._error: BaseException | None = None
 
     def __call__(self, function: Callable[[], bytes]) -> bytes:
         """Return what a call of ``function`` begun after this one came returned."""
@@ -158,13 +165,20 @@ class SharedRound:
                 self._started += 1
                 number = self._started
                 self._changed.release()
+                value, error = b"", None
                 try:
                     value = function()
-                finally:
-                    self._changed.acquire()
-                    self._running = False
-                    self._changed.notify_all()
-                self._finished, self._value = number, value
+                except BaseException as failure:  # noqa: BLE001 - every sharer's too
+                    error = failure
+                self._changed.acquire()
+                self._running = False
+                self._finished = number
+                self._value, self._error = value, error
+                self._changed.notify_all()
+                if error is not None:
+                    raise error
+            if self._error is not None:
+                raise SharedRoundFailed(str(self._error)) from self._error
             return self._value
 
 
