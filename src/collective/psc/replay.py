@@ -190,8 +190,10 @@ def read_last_tid(db: Any) -> bytes:
     """Return the last transaction id that a new connection to ``db`` would see."""
     storage = db.storage
     if IMVCCStorage.providedBy(storage):
-        # RelStorage: a connection's poll is what tells the latest commit.
-        connection = db.open(transaction_manager=transaction.TransactionManager())
+        # RelStorage: a connection's poll is what tells the latest commit. An
+        # explicit transaction manager keeps open() from polling once more.
+        manager = transaction.TransactionManager(explicit=True)
+        connection = db.open(transaction_manager=manager)
         try:
             connection.newTransaction(None, True)
             return connection._storage.lastTransaction()
