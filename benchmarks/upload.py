@@ -56,6 +56,15 @@ SERVER_KEYS = (
     "devpi",
     "pypiserver",
 )
+#: What runs without --servers: each database once, and two instances on ZEO.
+DEFAULT_SERVERS = (
+    "psc",
+    "psc-zeo",
+    "psc-relstorage",
+    "psc-zeo-2",
+    "devpi",
+    "pypiserver",
+)
 BASELINE = "devpi"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 # Twine asks no keyring for a password given with -p; keep it from trying.
@@ -398,14 +407,26 @@ class PscZeoServer(PscServer):
 
     key = "psc-zeo"
     title = "psc on ZEO"
+    #: The database server: "zeo", or "relstorage" (PostgreSQL).
+    backend = "zeo"
 
     def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
         super().__init__(work, peers_bin, port, psc_bin)
         self.helpers: list[subprocess.Popen[bytes]] = []
         self.database: list[str] = []
+        self.stack = ExitStack()
 
     def prepare(self) -> None:
-        """Start the ZEO server on the work directory's data."""
+        """Start the database server: ZEO on the work directory, or PostgreSQL."""
+        if self.backend == "relstorage":
+            # Debian's PostgreSQL on loopback, with a database.
+            if str(REPO) not in sys.path:
+                sys.path.insert(0, str(REPO))
+            from tests.fixtures.postgres import postgres_server
+
+            dsn = self.stack.enter_context(postgres_server())
+            self.database = ["--relstorage-dsn", dsn]
+            return
         zeo_port = free_port()
         address = f"127.0.0.1:{zeo_port}"
         data = self.work / "data"
@@ -431,6 +452,7 @@ class PscZeoServer(PscServer):
         super().stop()
         for helper in reversed(self.helpers):
             stop_process(helper)
+        self.stack.close()
 
 
 class PscRelStorageServer(PscZeoServer):
@@ -438,24 +460,7 @@ class PscRelStorageServer(PscZeoServer):
 
     key = "psc-relstorage"
     title = "psc on RelStorage"
-
-    def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
-        super().__init__(work, peers_bin, port, psc_bin)
-        self.stack = ExitStack()
-
-    def prepare(self) -> None:
-        """Start PostgreSQL (Debian's package) on loopback with a database."""
-        if str(REPO) not in sys.path:
-            sys.path.insert(0, str(REPO))
-        from tests.fixtures.postgres import postgres_server
-
-        dsn = self.stack.enter_context(postgres_server())
-        self.database = ["--relstorage-dsn", dsn]
-
-    def stop(self) -> None:
-        """Stop the site, then PostgreSQL."""
-        super().stop()
-        self.stack.close()
+    backend = "relstorage"
 
 
 class PscTwoInstances(PscZeoServer):
@@ -539,9 +544,10 @@ class PscTwoInstances(PscZeoServer):
         """The admin password is the one given to both instances."""
 
     def stop(self) -> None:
-        """Stop nginx, the instances, then ZEO."""
+        """Stop nginx, the instances, then the database."""
         for helper in reversed(self.helpers):
             stop_process(helper)
+        self.stack.close()
 
 
 class PscOneBehindNginx(PscTwoInstances):
@@ -557,19 +563,7 @@ class PscRelStorageTwoInstances(PscTwoInstances):
 
     key = "psc-relstorage-2"
     title = "psc 2x RelStorage+nginx"
-
-    def __init__(self, work: Path, peers_bin: Path, port: int, psc_bin: Path) -> None:
-        super().__init__(work, peers_bin, port, psc_bin)
-        self.stack = ExitStack()
-
-    def prepare(self) -> None:
-        """Start PostgreSQL as ``psc-relstorage`` does."""
-        PscRelStorageServer.prepare(self)  # type: ignore[arg-type]
-
-    def stop(self) -> None:
-        """Stop nginx and the instances, then PostgreSQL."""
-        super().stop()
-        self.stack.close()
+    backend = "relstorage"
 
 
 class PscRelStorageOneBehindNginx(PscRelStorageTwoInstances):
@@ -892,8 +886,9 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--servers",
         type=parse_servers,
-        default=list(SERVER_KEYS),
-        help="comma-separated servers to run, in order (default: %(default)s)",
+        default=list(DEFAULT_SERVERS),
+        help="comma-separated servers to run, in order, of "
+        f"{', '.join(SERVER_KEYS)} (default: %(default)s)",
     )
     parser.add_argument(
         "--psc-bin",

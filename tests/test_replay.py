@@ -4,6 +4,7 @@ The layer's WSGI server runs Zope behind ``ReplayFilter`` as ``psc init``'s
 pipeline does; a replayed answer carries ``X-PSC-Cache: hit``.
 """
 
+from collections.abc import Callable
 from collective.psc.replay import answer_store
 from collective.psc.replay import Kept
 from collective.psc.replay import request_key
@@ -276,8 +277,13 @@ def waiting(shared: SharedRound, count: int) -> None:
         time.sleep(0.005)
 
 
-def test_callers_that_come_during_a_round_share_the_next_one():
-    shared = SharedRound()
+def came_during_a_round(
+    shared: SharedRound, later: Callable[[], bytes], names: str
+) -> tuple[list[str], dict[str, object]]:
+    """Call ``later`` from ``names`` while caller "a"'s round is under way.
+
+    Return the calls made, in order, and each caller's result or error.
+    """
     release = threading.Event()
     calls: list[str] = []
 
@@ -286,75 +292,54 @@ def test_callers_that_come_during_a_round_share_the_next_one():
         release.wait(10)
         return b"before"
 
-    def later() -> bytes:
+    def counted() -> bytes:
         calls.append("later")
-        return b"after"
+        return later()
 
-    results: dict[str, bytes] = {}
+    outcomes: dict[str, object] = {}
 
-    def call(name: str, function) -> None:
-        results[name] = shared(function)
+    def call(name: str, function: Callable[[], bytes]) -> None:
+        try:
+            outcomes[name] = shared(function)
+        except Exception as error:  # noqa: BLE001 - each caller's failure is kept
+            outcomes[name] = error
 
     threads = [threading.Thread(target=call, args=("a", first))]
     threads[0].start()
     while not calls:
         time.sleep(0.005)
-    for name in ("b", "c", "d"):
-        threads.append(threading.Thread(target=call, args=(name, later)))
+    for name in names:
+        threads.append(threading.Thread(target=call, args=(name, counted)))
         threads[-1].start()
-    waiting(shared, 3)
+    waiting(shared, len(names))
     release.set()
     for thread in threads:
         thread.join(10)
+    return calls, outcomes
+
+
+def test_callers_that_come_during_a_round_share_the_next_one():
+    shared = SharedRound()
+    calls, outcomes = came_during_a_round(shared, lambda: b"after", "bcd")
     # Those that came while "first" was under way never get its answer, and
     # one call made after it answers all three.
-    assert results == {"a": b"before", "b": b"after", "c": b"after", "d": b"after"}
+    assert outcomes == {"a": b"before", "b": b"after", "c": b"after", "d": b"after"}
     assert calls == ["first", "later"]
     # Alone, a caller makes its own call.
-    assert shared(later) == b"after"
-    assert calls == ["first", "later", "later"]
+    assert shared(lambda: b"alone") == b"alone"
 
 
 def test_a_failed_round_fails_for_its_sharers_and_does_not_stop_the_next():
     shared = SharedRound()
-    release = threading.Event()
-    calls: list[str] = []
-
-    def slow() -> bytes:
-        calls.append("slow")
-        release.wait(10)
-        return b"tid"
 
     def broken() -> bytes:
-        calls.append("broken")
-        release.wait(10)
         raise ConnectionError("the database server went away")
 
-    errors: dict[str, BaseException] = {}
-
-    def call(name: str, function) -> None:
-        try:
-            shared(function)
-        except Exception as error:  # noqa: BLE001 - each caller's failure is kept
-            errors[name] = error
-
-    threads = [threading.Thread(target=call, args=("a", slow))]
-    threads[0].start()
-    while not calls:
-        time.sleep(0.005)
-    for name in ("b", "c"):
-        threads.append(threading.Thread(target=call, args=(name, broken)))
-        threads[-1].start()
-    waiting(shared, 2)
-    release.set()
-    for thread in threads:
-        thread.join(10)
+    calls, outcomes = came_during_a_round(shared, broken, "bc")
     # One call failed for both that shared it: no second wait for the server.
-    assert calls == ["slow", "broken"]
-    assert sorted(errors) == ["b", "c"]
-    assert {type(error) for error in errors.values()} <= {
-        ConnectionError,
-        SharedRoundFailed,
-    }
-    assert any(isinstance(error, SharedRoundFailed) for error in errors.values())
+    assert calls == ["first", "later"]
+    assert outcomes["a"] == b"before"
+    failures = [outcomes["b"], outcomes["c"]]
+    assert all(isinstance(f, ConnectionError | SharedRoundFailed) for f in failures)
+    assert any(isinstance(f, SharedRoundFailed) for f in failures)
     assert shared(lambda: b"next") == b"next"
