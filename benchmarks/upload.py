@@ -851,8 +851,9 @@ def format_table(runs: Sequence[Run]) -> str:
         for run in runs
         if run.key == BASELINE and not run.failed
     }
+    width = max([16, *(len(run.server) for run in runs)])
     header = (
-        f"{'server':<16} {'twine':>5} {'files':>6} {'seconds':>8} "
+        f"{'server':<{width}} {'twine':>5} {'files':>6} {'seconds':>8} "
         f"{'files/s':>8} {'vs devpi':>8}  stored"
     )
     lines = [header, "-" * len(header)]
@@ -863,7 +864,7 @@ def format_table(runs: Sequence[Run]) -> str:
         seconds = f"{run.seconds:.2f}" if run.seconds else "-"
         stored = f"{run.stored}  {run.note}".rstrip()
         lines.append(
-            f"{run.server:<16} {run.processes:>5} {run.files:>6} "
+            f"{run.server:<{width}} {run.processes:>5} {run.files:>6} "
             f"{seconds:>8} {rate:>8} {ratio:>8}  {stored}"
         )
     return "\n".join(lines)
