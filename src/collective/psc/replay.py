@@ -214,7 +214,7 @@ def current_tid(db: Any) -> bytes:
     """
     storage = db.storage
     if not IMVCCStorage.providedBy(storage) and getattr(storage, "sync", None) is None:
-        return storage.lastTransaction()
+        return read_last_tid(db)  # FileStorage: nothing to wait for, nothing to share
     shared = _rounds.get(db)
     if shared is None:
         with _rounds_lock:

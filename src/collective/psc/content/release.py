@@ -65,14 +65,12 @@ class Release(NotCatalogued, UnorderedContainer):
     @property
     def yanked(self) -> bool:
         """Tell whether the release has files and all of them are yanked."""
-        files: list = [
-            obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)
-        ]
+        files = self._stored_files()
         return bool(files) and all(item.yanked for item in files)
 
     def files(self) -> list:
         """Return the distribution files, sorted by filename."""
-        files = [
-            obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)
-        ]
-        return sorted(files, key=lambda item: item.filename)
+        return sorted(self._stored_files(), key=lambda item: item.filename)
+
+    def _stored_files(self) -> list:
+        return [obj for obj in self.objectValues() if IDistributionFile.providedBy(obj)]
